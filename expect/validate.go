@@ -186,6 +186,7 @@ func Validate(ctx context.Context, s *Suite, rr array.RecordReader, opts ...Opti
 	if err != nil {
 		return nil, err
 	}
+	defer res.Release() // states may hold batch buffers; results copy what they report
 	rep := &Report{Suite: s.Name, Meta: s.Meta, Results: make([]Result, len(items))}
 	for i, it := range items {
 		var r Result

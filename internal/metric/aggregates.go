@@ -190,6 +190,15 @@ func (s *Extremes) Merge(other State) error {
 // values sums exactly in int64, as pandas sums int64 (wrapping on overflow, as numpy
 // does). Beyond ExactRows rows it falls back to the wrapped [Numeric]'s streaming
 // moments. Min, max, counts and quantiles are the wrapped Numeric's.
+//
+// The kept rows follow [Numeric]'s zero-copy retention rule, except that NaN does not
+// prevent it (a NaN is kept as the missing marker it already is): a float64 batch
+// without nulls or row selection whose array owns its value buffer is kept by
+// reference (the buffer is Retained), any other batch is copied. Either way the state
+// holds 8 bytes a selected row, up to ExactRows rows; when the column outgrows
+// ExactRows the kept rows are dropped and their buffers released at once. A state
+// holding buffers must be released ([PandasMoments.Release]); Merge consumes the
+// other state's kept rows.
 type PandasMoments struct {
 	*Numeric
 	// ExactRows bounds the rows kept for pandas-exact results (default
@@ -239,7 +248,16 @@ func (s *PandasMoments) Update(b *Batch) error {
 		return nil
 	}
 	if s.nRows+b.SelectedCount > s.ExactRows {
-		s.dropped, s.rows, s.nRows = true, nil, 0
+		s.drop()
+		return nil
+	}
+	if b.SelectedCount == 0 {
+		return nil
+	}
+	if vals, buf, ok := retainable(col, b); ok {
+		buf.Retain()
+		s.rows = append(s.rows, chunk{offset: b.Offset, vals: vals, buf: buf})
+		s.nRows += len(vals)
 		return nil
 	}
 	out := make([]float64, 0, b.SelectedCount)
@@ -313,7 +331,25 @@ func sumInts[T kernels.Integer](vals []T, valid []byte) int64 {
 	return sum
 }
 
-// Merge implements [State].
+// drop gives up pandas-exact results: the kept rows are released and forgotten.
+func (s *PandasMoments) drop() {
+	releaseChunks(s.rows)
+	s.dropped, s.rows, s.nRows = true, nil, 0
+	s.x, s.miss = nil, nil
+}
+
+// Release implements [Releaser]: it releases the Arrow buffers the state retained and
+// forgets the kept rows. It is idempotent; the state must not be read afterwards.
+func (s *PandasMoments) Release() {
+	releaseChunks(s.rows)
+	s.rows, s.nRows = nil, 0
+	s.x, s.miss = nil, nil
+	s.Numeric.Release()
+}
+
+// Merge implements [State]. It consumes other's kept rows: they move to s (or are
+// released when s gives up exact results), so other must not be read afterwards, and
+// releasing both states is safe.
 func (s *PandasMoments) Merge(other State) error {
 	o, ok := other.(*PandasMoments)
 	if !ok {
@@ -326,12 +362,15 @@ func (s *PandasMoments) Merge(other State) error {
 	s.intSum += o.intSum
 	switch {
 	case s.dropped:
+		releaseChunks(o.rows)
 	case o.dropped || s.nRows+o.nRows > s.ExactRows:
-		s.dropped, s.rows, s.nRows = true, nil, 0
+		s.drop()
+		releaseChunks(o.rows)
 	default:
 		s.rows = append(s.rows, o.rows...)
 		s.nRows += o.nRows
 	}
+	o.rows, o.nRows, o.x, o.miss = nil, 0, nil, nil
 	return nil
 }
 

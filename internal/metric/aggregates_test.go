@@ -74,6 +74,8 @@ func TestAggregateStatesMerge(t *testing.T) {
 						if want, got := sc.observe(seq), sc.observe(merged); !reflect.DeepEqual(want, got) {
 							t.Fatalf("trial %d: merged differs\nsequential: %v\nmerged:     %v", trial, want, got)
 						}
+						release(seq)
+						release(parts...)
 						for _, p := range pieces {
 							p.arr.Release()
 						}
@@ -236,6 +238,7 @@ func TestPandasMomentsMatchesNanops(t *testing.T) {
 		if n > 1 {
 			require.Equal(t, PairwiseSum(sq)/float64(n-1), s.Var(1), "trial %d var", trial)
 		}
+		s.Release()
 		for _, p := range pieces {
 			p.arr.Release()
 		}
@@ -251,6 +254,7 @@ func TestPandasMomentsMatchesNanops(t *testing.T) {
 	is, ok := s.IntSum()
 	require.True(t, ok)
 	require.Equal(t, int64(1<<61+4), is)
+	s.Release()
 	a.Release()
 	_, err := NewPandasMoments(arrow.BinaryTypes.String)
 	require.ErrorIs(t, err, ErrType)

@@ -205,6 +205,8 @@ func TestMergeEqualsSequentialScan(t *testing.T) {
 						if !reflect.DeepEqual(want, got) {
 							t.Fatalf("trial %d: merged state differs from sequential scan\nsequential: %v\nmerged:     %v", trial, want, got)
 						}
+						release(seq)
+						release(parts...)
 						for _, p := range pieces {
 							p.arr.Release()
 						}

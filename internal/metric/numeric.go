@@ -17,11 +17,6 @@ import (
 // few ulps.
 const DefaultExactLimit = 1 << 20
 
-type chunk struct {
-	offset int64
-	vals   []float64
-}
-
 // Numeric summarises a numeric, date or timestamp column's non-null values: count,
 // minimum, maximum, sum and the first two central moments. NaN values are counted
 // apart (NaN field) and excluded from the statistics.
@@ -36,6 +31,16 @@ type chunk struct {
 // pairwise summation for the sum, mean = sum/n, then the sum of squared deviations
 // from that mean over n − ddof. With KeepAll the values are always kept, which exact
 // medians and quantiles need (memory: 8 bytes a value).
+//
+// Zero-copy retention: a batch whose values would be kept is kept by reference when
+// the column is float64, the batch has no nulls, no row selection and no NaN, and the
+// array owns its value buffer (the rule of [retainable]): the state Retains the buffer
+// and reads the values in place instead of copying them. The memory held is the same
+// 8 bytes a value as a copy, but nothing is written, so a scan does not pay for
+// first-touching fresh pages. Any other batch is copied (non-NaN values only). A state
+// holding buffers must be released ([Numeric.Release], see [Releaser]); dropping the
+// kept values (ExactLimit exceeded) releases them at once, and [Numeric.Merge]
+// consumes the other state's kept values.
 type Numeric struct {
 	N       int64
 	NaN     int64
@@ -94,66 +99,102 @@ func (s *Numeric) Update(b *Batch) error {
 		s.intExtremes(col, valid)
 	}
 	keep := s.KeepAll || (!s.dropped && s.kept+nValid <= s.ExactLimit)
+	if !keep && !s.dropped {
+		s.dropValues()
+	}
+	if keep {
+		if vals, buf, ok := retainable(col, b); ok {
+			if s.add(vals) == len(vals) {
+				buf.Retain()
+				s.keepChunk(chunk{offset: b.Offset, vals: vals, buf: buf})
+				return nil
+			}
+			// NaN present: copy the other values.
+			s.keepChunk(chunk{offset: b.Offset, vals: appendNotNaN(make([]float64, 0, len(vals)), vals)})
+			return nil
+		}
+	}
 	var kept []float64
 	if keep {
 		kept = make([]float64, 0, nValid)
-	} else if !s.dropped {
-		s.dropValues()
 	}
 	err := kernels.Float64s(col, valid, s.buf, func(vals []float64, _ []int32) {
-		var n int64
-		var sum, mn, mx = 0.0, math.Inf(1), math.Inf(-1)
-		for _, v := range vals {
-			if v != v {
-				s.NaN++
-				continue
-			}
-			n++
-			sum += v
-			mn = min(mn, v)
-			mx = max(mx, v)
-		}
-		if n == 0 {
-			return
-		}
-		// Batch moments with a second pass over the chunk, then a Chan merge. A
-		// KeepAll state is always exact (Mean and Var read the kept values), so its
-		// streaming M2 is never read and the pass is skipped.
-		bm := sum / float64(n)
-		var m2 float64
-		if !s.KeepAll {
-			for _, v := range vals {
-				if v == v {
-					d := v - bm
-					m2 += d * d
-				}
-			}
-		}
-		s.mergeMoments(n, bm, m2)
-		s.addSum(sum)
-		s.Min = min(s.Min, mn)
-		s.Max = max(s.Max, mx)
+		n := s.add(vals)
 		if keep {
-			if n == int64(len(vals)) {
+			if n == len(vals) {
 				kept = append(kept, vals...) // no NaN: one copy
 			} else {
-				for _, v := range vals {
-					if v == v {
-						kept = append(kept, v)
-					}
-				}
+				kept = appendNotNaN(kept, vals)
 			}
 		}
 	})
 	if err != nil {
 		return err
 	}
-	if keep && len(kept) > 0 {
-		s.chunks = append(s.chunks, chunk{offset: b.Offset, vals: kept})
-		s.kept += len(kept)
-		s.sorted = nil
+	if keep {
+		s.keepChunk(chunk{offset: b.Offset, vals: kept})
 	}
 	return nil
+}
+
+// add adds the non-NaN values of vals to the count, extremes, sum and moments (NaN to
+// the NaN count) and returns how many there were.
+func (s *Numeric) add(vals []float64) int {
+	var n int
+	var sum, mn, mx = 0.0, math.Inf(1), math.Inf(-1)
+	for _, v := range vals {
+		if v != v {
+			s.NaN++
+			continue
+		}
+		n++
+		sum += v
+		mn = min(mn, v)
+		mx = max(mx, v)
+	}
+	if n == 0 {
+		return 0
+	}
+	// Batch moments with a second pass over the chunk, then a Chan merge. A KeepAll
+	// state is always exact (Mean and Var read the kept values), so its streaming M2
+	// is never read and the pass is skipped.
+	bm := sum / float64(n)
+	var m2 float64
+	if !s.KeepAll {
+		for _, v := range vals {
+			if v == v {
+				d := v - bm
+				m2 += d * d
+			}
+		}
+	}
+	s.mergeMoments(int64(n), bm, m2)
+	s.addSum(sum)
+	s.Min = min(s.Min, mn)
+	s.Max = max(s.Max, mx)
+	return n
+}
+
+func appendNotNaN(dst, vals []float64) []float64 {
+	for _, v := range vals {
+		if v == v {
+			dst = append(dst, v)
+		}
+	}
+	return dst
+}
+
+// keepChunk adds a chunk of kept values (an empty one releases its buffer).
+func (s *Numeric) keepChunk(c chunk) {
+	if len(c.vals) == 0 {
+		if c.buf != nil {
+			c.buf.Release()
+		}
+		return
+	}
+	s.chunks = append(s.chunks, c)
+	s.kept += len(c.vals)
+	s.sorted = nil
 }
 
 func (s *Numeric) intExtremes(col arrow.Array, valid []byte) {
@@ -205,12 +246,15 @@ func (s *Numeric) addSum(x float64) {
 
 func (s *Numeric) dropValues() {
 	s.dropped = true
+	releaseChunks(s.chunks)
 	s.chunks = nil
 	s.kept = 0
 	s.sorted = nil
 }
 
-// Merge implements [State].
+// Merge implements [State]. It consumes other's kept values: they move to s (or are
+// released when s drops its values), so other must not be read for exact results
+// afterwards, and releasing both states is safe.
 func (s *Numeric) Merge(other State) error {
 	o, ok := other.(*Numeric)
 	if !ok {
@@ -233,14 +277,24 @@ func (s *Numeric) Merge(other State) error {
 		s.chunks = append(s.chunks, o.chunks...)
 		s.kept += o.kept
 	case s.dropped:
+		releaseChunks(o.chunks)
 	case o.dropped || s.kept+o.kept > s.ExactLimit:
 		s.dropValues()
+		releaseChunks(o.chunks)
 	default:
 		s.chunks = append(s.chunks, o.chunks...)
 		s.kept += o.kept
 	}
+	o.chunks, o.kept, o.sorted = nil, 0, nil
 	s.sorted = nil
 	return nil
+}
+
+// Release implements [Releaser]: it releases the Arrow buffers the state retained and
+// forgets the kept values. It is idempotent; the state must not be read afterwards.
+func (s *Numeric) Release() {
+	releaseChunks(s.chunks)
+	s.chunks, s.kept, s.sorted = nil, 0, nil
 }
 
 // Exact reports whether Mean, Var and Sum are computed from the kept values.

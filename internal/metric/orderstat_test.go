@@ -54,6 +54,7 @@ func TestOrderStatsMatchSorted(t *testing.T) {
 			}
 			_, err = st.OrderStats([]int{n})
 			require.Error(t, err)
+			st.Release()
 			mem.AssertSize(t, 0)
 		}
 	}

@@ -59,5 +59,6 @@ func TestNumericAgainstMontanaflynnStats(t *testing.T) {
 			require.InEpsilon(t, sv, s.Var(1), 1e-10, "n=%d", n)
 			require.InEpsilon(t, pv, s.Var(0), 1e-10, "n=%d", n)
 		}
+		s.Release()
 	}
 }
