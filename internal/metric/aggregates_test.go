@@ -51,6 +51,7 @@ func TestAggregateStatesMerge(t *testing.T) {
 							col = column(mem, rng, typ, 1+rng.IntN(600))
 						}
 						pieces := split(rng, col, withSel)
+						ownSome(mem, pieces)
 						update := func(s State, p piece) {
 							b := &Batch{Cols: []arrow.Array{p.arr}, Offset: p.off, Rows: p.arr.Len(), Selected: p.sel, SelectedCount: p.cnt}
 							require.NoError(t, s.Update(b))
@@ -198,6 +199,7 @@ func TestPandasMomentsMatchesNanops(t *testing.T) {
 		rng := rand.New(rand.NewPCG(uint64(trial), 5))
 		col := column(mem, rng, arrow.PrimitiveTypes.Float64, 8+rng.IntN(400))
 		pieces := split(rng, col, trial%2 == 1)
+		ownSome(mem, pieces)
 		s := mustState(NewPandasMoments(col.DataType()))
 		for _, p := range pieces {
 			require.NoError(t, s.Update(&Batch{Cols: []arrow.Array{p.arr}, Offset: p.off, Rows: p.arr.Len(), Selected: p.sel, SelectedCount: p.cnt}))
