@@ -525,12 +525,24 @@ func Regex(t arrow.DataType, res []*regexp.Regexp, matchAll, negate bool) (RowKe
 		}
 		return ok == negate
 	}
-	if len(ms) == 1 {
-		m := ms[0]
-		bad = func(v []byte) bool { return m.Match(v) == negate }
-	}
 	if !IsString(t) && t.ID() != arrow.BINARY && t.ID() != arrow.LARGE_BINARY {
 		return nil, fmt.Errorf("%w: %s is not a string column", ErrType, t)
+	}
+	if len(ms) == 1 {
+		// One pattern: the matcher's interleaved batch walk (regex.Filter) flags the
+		// values whose match result equals negate.
+		m := ms[0]
+		return func(col arrow.Array, valid []byte, dst []int32) []int32 {
+			s, _ := NewStrings(col)
+			runs(valid, col.Len(), func(lo, hi int) {
+				if s.off32 != nil {
+					dst = regex.Filter(m, s.data, s.off32, lo, hi, negate, dst)
+				} else {
+					dst = regex.Filter(m, s.data, s.off64, lo, hi, negate, dst)
+				}
+			})
+			return dst
+		}, nil
 	}
 	return func(col arrow.Array, valid []byte, dst []int32) []int32 {
 		s, _ := NewStrings(col)

@@ -13,6 +13,11 @@
 // that also depend on the next byte pending until that byte (or the end of the text)
 // is seen; the truth table is syntax.EmptyOpContext's.
 //
+// When the whole DFA is small (at most 4,096 state-by-class transitions, which covers
+// the patterns columns are checked with: emails, dates, UUIDs, codes), it is explored
+// at compile time into one flat table (see dense), and [Filter] walks four values at a
+// time through it; larger DFAs stay lazy.
+//
 // What the DFA does not model is answered by the standard library, transparently, so
 // Match always agrees with regexp.Match:
 //   - values that the DFA rejects and that are not valid UTF-8 (Go matches each
@@ -43,6 +48,9 @@ import (
 type Matcher struct {
 	re  *regexp.Regexp // reference semantics and fallback
 	nfa *nfa           // nil: every value goes to re
+	// dense is the complete DFA as a flat table when it is small (most patterns
+	// written for column checks); nil otherwise. Read-only once built.
+	dense *dense
 
 	cur      atomic.Pointer[dfa]
 	disabled atomic.Bool // the DFA thrashed its cache; use re from now on
@@ -102,6 +110,7 @@ func newMatcher(re *regexp.Regexp, pattern string) (*Matcher, error) {
 		m.scratch = newClosure(len(m.nfa.nodes))
 		m.end = newClosure(len(m.nfa.nodes))
 		m.cur.Store(m.newDFA())
+		m.dense = m.buildDense()
 	}
 	return m, nil
 }
@@ -119,6 +128,13 @@ func (m *Matcher) Regexp() *regexp.Regexp { return m.re }
 // Match reports whether b contains any match of the pattern, exactly as
 // regexp.Regexp.Match.
 func (m *Matcher) Match(b []byte) bool {
+	if t := m.dense; t != nil {
+		r, ok := t.verdict(t.run(t.start, b), b)
+		if ok {
+			return r
+		}
+		return m.re.Match(b)
+	}
 	r, ok := m.dfaMatch(b)
 	if ok {
 		return r

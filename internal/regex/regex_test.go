@@ -283,6 +283,7 @@ func FuzzMatchAgainstRegexp(f *testing.F) {
 				continue
 			}
 			check(t, p, m, re, input)
+			checkFilter(t, p, m, re, [][]byte{input, nil, input, []byte(p), input, input, input[:len(input)/2]})
 			for k := 0; k <= len(input) && k < 8; k++ {
 				check(t, p, m, re, input[k:])
 				check(t, p, m, re, input[:len(input)-k])
