@@ -51,8 +51,10 @@ type Numeric struct {
 	// MinInt, MaxInt are exact extremes for integer, date and timestamp storage.
 	MinInt, MaxInt int64
 	isInt          bool
-	mean, m2       float64 // streaming moments; m2 is not maintained with KeepAll
-	sum, comp      float64 // Neumaier-compensated sum
+	// Streaming moments and Neumaier-compensated sum, not maintained with KeepAll
+	// (whose Mean, Var and Sum read the kept values).
+	mean, m2  float64
+	sum, comp float64
 
 	ExactLimit int
 	KeepAll    bool
@@ -139,7 +141,42 @@ func (s *Numeric) Update(b *Batch) error {
 
 // add adds the non-NaN values of vals to the count, extremes, sum and moments (NaN to
 // the NaN count) and returns how many there were.
+//
+// The batch's extremes follow Go's min and max (−0 < +0), its sum is the sequential
+// sum of its values and its M2 the sum of squared deviations from the batch mean
+// (second pass), merged into the state as Chan et al. describe. The common case (no
+// NaN, no infinities of both signs) runs on one branch-predicted loop: a NaN turns the
+// sequential sum into NaN, which sends the chunk through the general loop, so the
+// results are the same doubles either way. A KeepAll state reads Mean, Var and Sum
+// from its kept values, so it skips the M2 pass and the streaming moments.
 func (s *Numeric) add(vals []float64) int {
+	if len(vals) == 0 {
+		return 0
+	}
+	sum, mn, mx := sumMinMax(vals)
+	if sum != sum { // a NaN (or +Inf and −Inf)
+		return s.addGeneral(vals)
+	}
+	n := len(vals)
+	s.Min = min(s.Min, mn)
+	s.Max = max(s.Max, mx)
+	if s.KeepAll {
+		s.N += int64(n)
+		return n
+	}
+	bm := sum / float64(n)
+	var m2 float64
+	for _, v := range vals {
+		d := v - bm
+		m2 += d * d
+	}
+	s.mergeMoments(int64(n), bm, m2)
+	s.addSum(sum)
+	return n
+}
+
+// addGeneral is add for a chunk that may hold NaN: they are counted apart and skipped.
+func (s *Numeric) addGeneral(vals []float64) int {
 	var n int
 	var sum, mn, mx = 0.0, math.Inf(1), math.Inf(-1)
 	for _, v := range vals {
@@ -155,9 +192,6 @@ func (s *Numeric) add(vals []float64) int {
 	if n == 0 {
 		return 0
 	}
-	// Batch moments with a second pass over the chunk, then a Chan merge. A KeepAll
-	// state is always exact (Mean and Var read the kept values), so its streaming M2
-	// is never read and the pass is skipped.
 	bm := sum / float64(n)
 	var m2 float64
 	if !s.KeepAll {
@@ -173,6 +207,57 @@ func (s *Numeric) add(vals []float64) int {
 	s.Min = min(s.Min, mn)
 	s.Max = max(s.Max, mx)
 	return n
+}
+
+// sumMinMax returns the sequential sum of vals and, when it is not NaN (no NaN in
+// vals), their minimum and maximum as Go's min and max give them.
+func sumMinMax(vals []float64) (sum, mn, mx float64) {
+	mn, mx = vals[0], vals[0]
+	for _, v := range vals {
+		sum += v
+		// Comparisons rather than min/max: a new extreme is rare, so the branches are
+		// predicted and the extremes carry no dependency chain.
+		if v < mn {
+			mn = v
+		}
+		if v > mx {
+			mx = v
+		}
+	}
+	mn, mx = signedZeros(vals, mn, mx)
+	return sum, mn, mx
+}
+
+// signedZeros fixes the sign of a zero extreme found by comparisons, which do not
+// order −0 and +0: Go's min of a set whose least value is zero is −0 if the set holds
+// a −0, and its max of a set whose greatest value is zero is +0 if it holds a +0.
+func signedZeros(vals []float64, mn, mx float64) (float64, float64) {
+	if mn != 0 && mx != 0 {
+		return mn, mx
+	}
+	var neg, pos bool
+	for _, v := range vals {
+		if v == 0 {
+			if math.Signbit(v) {
+				neg = true
+			} else {
+				pos = true
+			}
+		}
+	}
+	if mn == 0 {
+		mn = 0
+		if neg {
+			mn = math.Copysign(0, -1)
+		}
+	}
+	if mx == 0 {
+		mx = math.Copysign(0, -1)
+		if pos {
+			mx = 0
+		}
+	}
+	return mn, mx
 }
 
 func appendNotNaN(dst, vals []float64) []float64 {
