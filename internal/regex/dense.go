@@ -166,7 +166,7 @@ func (t *dense) verdict(s int32, v []byte) (matched, ok bool) {
 // together, one byte of each per step, over the length of the shortest: the four
 // chains of dependent table loads then overlap in the CPU instead of running one after
 // another, which is where most of the speed over calling Match per value comes from.
-// The rest of each value is walked alone.
+// The tails are walked two at a time, then alone.
 func Filter[O int32 | int64](m *Matcher, data []byte, offs []O, lo, hi int, want bool, dst []int32) []int32 {
 	t := m.dense
 	if t == nil || m.disabled.Load() {
@@ -185,16 +185,56 @@ func Filter[O int32 | int64](m *Matcher, data []byte, offs []O, lo, hi int, want
 		v3 := data[offs[i+3]:offs[i+4]]
 		n := min(len(v0), len(v1), len(v2), len(v3))
 		s0, s1, s2, s3, k := t.lockstep(v0, v1, v2, v3, n)
-		dst = t.decide(m, s0, v0, k, i, want, dst)
-		dst = t.decide(m, s1, v1, k, i+1, want, dst)
-		dst = t.decide(m, s2, v2, k, i+2, want, dst)
-		dst = t.decide(m, s3, v3, k, i+3, want, dst)
+		// The tails: two walks at a time, then alone.
+		s0, s1 = t.pair(s0, s1, v0[k:], v1[k:])
+		s2, s3 = t.pair(s2, s3, v2[k:], v3[k:])
+		if s0 >= t.accepts && s1 >= t.accepts && s2 >= t.accepts && s3 >= t.accepts {
+			if want {
+				dst = append(dst, int32(i), int32(i+1), int32(i+2), int32(i+3))
+			}
+			continue
+		}
+		dst = t.decide(m, s0, v0, i, want, dst)
+		dst = t.decide(m, s1, v1, i+1, want, dst)
+		dst = t.decide(m, s2, v2, i+2, want, dst)
+		dst = t.decide(m, s3, v3, i+3, want, dst)
 	}
 	for ; i < hi; i++ {
-		dst = t.decide(m, t.start, data[offs[i]:offs[i+1]], 0, i, want, dst)
+		v := data[offs[i]:offs[i+1]]
+		dst = t.decide(m, t.run(t.start, v), v, i, want, dst)
 	}
 	return dst
 }
+
+// pair finishes two walks: together over their common remaining length, then each
+// alone. A walk already in the match or dead state is left there.
+func (t *dense) pair(sa, sb int32, a, b []byte) (int32, int32) {
+	if t.final(sa) {
+		a = nil
+	}
+	if t.final(sb) {
+		b = nil
+	}
+	n := min(len(a), len(b))
+	if n > 0 {
+		tr, cl := t.trans, &t.class4
+		a, b := a[:n], b[:n]
+		for j := range a {
+			sa = tr[uint32(sa+cl[a[j]])>>2]
+			sb = tr[uint32(sb+cl[b[j]])>>2]
+		}
+	}
+	if len(a) > n && !t.final(sa) {
+		sa = t.run(sa, a[n:])
+	}
+	if len(b) > n && !t.final(sb) {
+		sb = t.run(sb, b[n:])
+	}
+	return sa, sb
+}
+
+// final reports whether s is the match or the dead state, which no byte leaves.
+func (t *dense) final(s int32) bool { return s == 0 || s == t.match }
 
 // lockstepBlock is how many bytes the four-way loop advances between checks for the
 // match and dead states.
@@ -240,12 +280,9 @@ func (t *dense) lockstep(v0, v1, v2, v3 []byte, n int) (s0, s1, s2, s3 int32, k 
 	return int32(a), int32(b), int32(c), int32(d), k
 }
 
-// decide finishes value v from state s at byte k and appends index i to dst when
-// the answer equals want.
-func (t *dense) decide(m *Matcher, s int32, v []byte, k, i int, want bool, dst []int32) []int32 {
-	if k < len(v) && s != 0 && s != t.match {
-		s = t.run(s, v[k:])
-	}
+// decide appends index i to dst when the answer for value v, whose walk ended in
+// state s, equals want.
+func (t *dense) decide(m *Matcher, s int32, v []byte, i int, want bool, dst []int32) []int32 {
 	r, ok := t.verdict(s, v)
 	if !ok {
 		r = m.re.Match(v)
