@@ -241,7 +241,8 @@ func (s *PandasMoments) Update(b *Batch) error {
 		return err
 	}
 	col := b.Cols[0]
-	if s.isInt {
+	if s.isInt && !s.Numeric.isInt {
+		// Unsigned: the wrapped Numeric sums signed integers only (with its extremes).
 		s.intSum += intSum(col, b, &s.scratch)
 	}
 	if s.dropped {
@@ -263,9 +264,12 @@ func (s *PandasMoments) Update(b *Batch) error {
 	out := make([]float64, 0, b.SelectedCount)
 	base := 0
 	hasNulls := col.NullN() > 0
+	// Without a row selection every row is copied and the null slots are marked from
+	// the validity bitmap afterwards, a word at a time; with one, row by row.
+	allRows := !hasNulls || b.Selected == nil
 	err := kernels.Float64s(col, b.Selected, s.buf, func(vals []float64, rows []int32) {
-		if !hasNulls {
-			out = append(out, vals...) // every row present: one copy
+		if allRows {
+			out = append(out, vals...) // one copy
 			if rows == nil {
 				base += len(vals)
 			}
@@ -288,11 +292,29 @@ func (s *PandasMoments) Update(b *Batch) error {
 	if err != nil {
 		return err
 	}
+	if hasNulls && b.Selected == nil {
+		valid, _ := ValidBitmap(col, b, &s.scratch)
+		markMissing(out, valid)
+	}
 	if len(out) > 0 {
 		s.rows = append(s.rows, chunk{offset: b.Offset, vals: out})
 		s.nRows += len(out)
 	}
 	return nil
+}
+
+// markMissing sets to NaN the values of x whose bit in valid (bit offset 0) is clear.
+func markMissing(x []float64, valid []byte) {
+	next := 0
+	Runs(valid, len(x), func(lo, hi int) {
+		for i := next; i < lo; i++ {
+			x[i] = math.NaN()
+		}
+		next = hi
+	})
+	for i := next; i < len(x); i++ {
+		x[i] = math.NaN()
+	}
 }
 
 // intSum is the wrapping int64 sum of the selected non-null values of an integer
@@ -415,7 +437,7 @@ func (s *PandasMoments) Sum() float64 {
 // IntSum returns the int64 sum and true for an integer column without missing values,
 // where pandas sums in int64.
 func (s *PandasMoments) IntSum() (int64, bool) {
-	return s.intSum, s.isInt && s.Missing == 0 && s.NaN == 0
+	return s.intSum + s.Numeric.intSum, s.isInt && s.Missing == 0 && s.NaN == 0
 }
 
 // Mean returns pandas' mean (NaN without values).

@@ -51,6 +51,7 @@ type Numeric struct {
 	// MinInt, MaxInt are exact extremes for integer, date and timestamp storage.
 	MinInt, MaxInt int64
 	isInt          bool
+	intSum         int64 // wrapping sum of the values, with MinInt and MaxInt
 	// Streaming moments and Neumaier-compensated sum, not maintained with KeepAll
 	// (whose Mean, Var and Sum read the kept values).
 	mean, m2  float64
@@ -295,16 +296,19 @@ func (s *Numeric) intExtremes(col arrow.Array, valid []byte) {
 	}
 }
 
+// intMinMax adds the valid values to the exact integer extremes and the wrapping int64
+// sum (one loop; the sum is what [PandasMoments.IntSum] reports).
 func intMinMax[T int8 | int16 | int32 | int64](s *Numeric, vals []T, valid []byte) {
-	mn, mx := s.MinInt, s.MaxInt
+	mn, mx, sum := s.MinInt, s.MaxInt, s.intSum
 	kernels.Runs(valid, len(vals), func(lo, hi int) {
 		for _, v := range vals[lo:hi] {
 			x := int64(v)
 			mn = min(mn, x)
 			mx = max(mx, x)
+			sum += x
 		}
 	})
-	s.MinInt, s.MaxInt = mn, mx
+	s.MinInt, s.MaxInt, s.intSum = mn, mx, sum
 }
 
 func (s *Numeric) mergeMoments(n int64, mean, m2 float64) {
@@ -356,6 +360,7 @@ func (s *Numeric) Merge(other State) error {
 		s.Max = max(s.Max, o.Max)
 		s.MinInt = min(s.MinInt, o.MinInt)
 		s.MaxInt = max(s.MaxInt, o.MaxInt)
+		s.intSum += o.intSum
 	}
 	switch {
 	case s.KeepAll:

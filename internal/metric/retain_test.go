@@ -359,3 +359,52 @@ func BenchmarkRetain(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPandasMoments updates a PandasMoments state with 2M rows in 64K batches of
+// an int64 column, a float64 column with 1% nulls, and an owned float64 column.
+func BenchmarkPandasMoments(b *testing.B) {
+	mem := memory.NewGoAllocator()
+	rng := rand.New(rand.NewPCG(3, 4))
+	const rows, batch = 2_000_000, 1 << 16
+	cols := map[string][]arrow.Array{}
+	for lo := 0; lo < rows; lo += batch {
+		m := min(batch, rows-lo)
+		ib := array.NewInt64Builder(mem)
+		fb := array.NewFloat64Builder(mem)
+		vals := make([]float64, m)
+		for i := range vals {
+			vals[i] = 100 + 15*rng.NormFloat64()
+			ib.Append(int64(vals[i]))
+			if rng.IntN(100) == 0 {
+				fb.AppendNull()
+			} else {
+				fb.Append(vals[i])
+			}
+		}
+		cols["int64"] = append(cols["int64"], ib.NewArray())
+		cols["float64-nulls"] = append(cols["float64-nulls"], fb.NewArray())
+		cols["float64-owned"] = append(cols["float64-owned"], ownedFloat64(mem, vals, nil))
+		ib.Release()
+		fb.Release()
+	}
+	for _, name := range []string{"int64", "float64-nulls", "float64-owned"} {
+		batches := cols[name]
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(rows * 8)
+			for b.Loop() {
+				s := mustState(NewPandasMoments(batches[0].DataType()))
+				var off int64
+				for _, a := range batches {
+					if err := s.Update(&Batch{Cols: []arrow.Array{a}, Offset: off, Rows: a.Len(), SelectedCount: a.Len()}); err != nil {
+						b.Fatal(err)
+					}
+					off += int64(a.Len())
+				}
+				s.Release()
+			}
+		})
+		for _, a := range batches {
+			a.Release()
+		}
+	}
+}
