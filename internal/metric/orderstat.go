@@ -3,6 +3,7 @@ package metric
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 )
 
@@ -11,10 +12,8 @@ import (
 // the sign bit set (so −0 sorts just before +0, as in the radix sort).
 func orderKey(v float64) uint64 {
 	b := math.Float64bits(v)
-	if b>>63 != 0 {
-		return ^b
-	}
-	return b | 1<<63
+	// Branch-free: the mask is all ones for a negative value, the sign bit otherwise.
+	return b ^ (uint64(int64(b)>>63) | 1<<63)
 }
 
 func orderFloat(b uint64) float64 {
@@ -27,12 +26,15 @@ func orderFloat(b uint64) float64 {
 // OrderStats returns the values at the given ranks (0-based positions in ascending
 // order) of the kept values, exactly the elements Sorted()[rank] would hold, without
 // sorting them all. It is a most-significant-digit radix select on the order-preserving
-// bit keys of [sortFloats]: one histogram pass over the values on the top 16 bits, then
-// only the (few) buckets holding a requested rank are gathered and refined on the next
-// 16 bits, down to buckets small enough to sort. A handful of quantiles thus costs
-// about two passes over the data instead of a full sort. When the values are already
-// sorted (an earlier Sorted call) they are indexed directly. Ranks must be in
-// [0, N); the state must be exact (KeepAll or still under ExactLimit).
+// bit keys of [sortFloats]. The keys of all kept values lie between those of Min and
+// Max, so the bits above their highest differing bit are common and skipped: the first
+// digit is the 16 bits below that prefix, which spreads the values over up to 65,536
+// buckets whatever their range. One histogram pass counts the buckets, a second
+// gathers the keys of the (few) buckets holding a requested rank, and those are
+// refined 16 bits at a time down to buckets small enough to sort. A handful of
+// quantiles thus costs about two passes over the data instead of a full sort. When the
+// values are already sorted (an earlier Sorted call) they are indexed directly. Ranks
+// must be in [0, N); the state must be exact (KeepAll or still under ExactLimit).
 func (s *Numeric) OrderStats(ranks []int) ([]float64, error) {
 	if !s.Exact() {
 		return nil, fmt.Errorf("metric: exact quantiles need every value (KeepAll)")
@@ -49,7 +51,7 @@ func (s *Numeric) OrderStats(ranks []int) ([]float64, error) {
 		}
 		return out, nil
 	}
-	if s.kept < 1<<14 {
+	if s.kept < 1<<14 || s.kept > math.MaxUint32 { // small, or beyond uint32 counts
 		x, _ := s.Sorted()
 		for i, r := range ranks {
 			out[i] = x[r]
@@ -61,19 +63,29 @@ func (s *Numeric) OrderStats(ranks []int) ([]float64, error) {
 	slices.Sort(want)
 	want = slices.Compact(want)
 
-	// Pass 1: histogram of the top 16 bits.
-	counts := make([]int, 1<<16)
+	// The first digit: the 16 bits below the prefix common to every key.
+	kmin, kmax := orderKey(s.Min), orderKey(s.Max)
+	if kmin == kmax { // every value is the same
+		for i := range out {
+			out[i] = orderFloat(kmin)
+		}
+		return out, nil
+	}
+	above := uint(bits.Len64(kmin ^ kmax))
+	width := min(above, 16)
+	shift := above - width
+	mask := uint64(1)<<width - 1
+
+	// Pass 1: histogram of the first digit.
+	counts := make([]uint32, 1<<16)
 	for _, c := range s.chunks {
 		for _, v := range c.vals {
-			counts[orderKey(v)>>48]++
+			counts[(orderKey(v)>>shift)&mask]++
 		}
 	}
 	// Bucket of each wanted rank; slot per needed bucket.
-	slot := make([]int32, 1<<16)
-	for i := range slot {
-		slot[i] = -1
-	}
 	type bucket struct {
+		digit uint64
 		start int // rank of the bucket's first element
 		keys  []uint64
 	}
@@ -81,22 +93,30 @@ func (s *Numeric) OrderStats(ranks []int) ([]float64, error) {
 	wantBucket := make([]int, len(want))
 	cum, d := 0, 0
 	for w, r := range want {
-		for cum+counts[d] <= r {
-			cum += counts[d]
+		for cum+int(counts[d]) <= r {
+			cum += int(counts[d])
 			d++
 		}
-		if slot[d] < 0 {
-			slot[d] = int32(len(buckets))
-			buckets = append(buckets, bucket{start: cum, keys: make([]uint64, 0, counts[d])})
+		if len(buckets) == 0 || buckets[len(buckets)-1].digit != uint64(d) {
+			buckets = append(buckets, bucket{digit: uint64(d), start: cum, keys: make([]uint64, 0, counts[d])})
 		}
-		wantBucket[w] = int(slot[d])
+		wantBucket[w] = len(buckets) - 1
 	}
-	// Pass 2: gather the keys of the needed buckets.
+	// Pass 2: gather the keys of the needed buckets (a handful: compared in turn, the
+	// test almost always fails at the first digit).
+	digits := make([]uint64, len(buckets))
+	for i, b := range buckets {
+		digits[i] = b.digit
+	}
 	for _, c := range s.chunks {
 		for _, v := range c.vals {
 			k := orderKey(v)
-			if j := slot[k>>48]; j >= 0 {
-				buckets[j].keys = append(buckets[j].keys, k)
+			dk := (k >> shift) & mask
+			for j, bd := range digits {
+				if dk == bd {
+					buckets[j].keys = append(buckets[j].keys, k)
+					break
+				}
 			}
 		}
 	}
@@ -108,7 +128,7 @@ func (s *Numeric) OrderStats(ranks []int) ([]float64, error) {
 				ranksIn = append(ranksIn, r-b.start)
 			}
 		}
-		selectKeys(b.keys, 48, ranksIn, func(rank int, k uint64) { got[rank+b.start] = orderFloat(k) })
+		selectKeys(b.keys, shift, ranksIn, func(rank int, k uint64) { got[rank+b.start] = orderFloat(k) })
 	}
 	for i, r := range ranks {
 		out[i] = got[r]
@@ -117,8 +137,8 @@ func (s *Numeric) OrderStats(ranks []int) ([]float64, error) {
 }
 
 // selectKeys reports keys' elements at the ascending ranks want (relative to keys),
-// refining on the 16-bit digit below bit `above` (the higher bits are equal across
-// keys). Small sets are sorted.
+// refining on the (up to) 16-bit digit below bit `above` (the higher bits are equal
+// across keys). Small sets are sorted.
 func selectKeys(keys []uint64, above uint, want []int, emit func(rank int, k uint64)) {
 	if len(keys) <= 1<<12 || above == 0 {
 		slices.Sort(keys)
@@ -127,10 +147,12 @@ func selectKeys(keys []uint64, above uint, want []int, emit func(rank int, k uin
 		}
 		return
 	}
-	shift := above - 16
+	width := min(above, 16)
+	shift := above - width
+	mask := uint64(1)<<width - 1
 	var counts [1 << 16]int
 	for _, k := range keys {
-		counts[(k>>shift)&0xFFFF]++
+		counts[(k>>shift)&mask]++
 	}
 	cum, d := 0, 0
 	for i := 0; i < len(want); {
@@ -148,7 +170,7 @@ func selectKeys(keys []uint64, above uint, want []int, emit func(rank int, k uin
 		}
 		part := make([]uint64, 0, counts[d])
 		for _, k := range keys {
-			if (k>>shift)&0xFFFF == uint64(d) {
+			if (k>>shift)&mask == uint64(d) {
 				part = append(part, k)
 			}
 		}

@@ -3,6 +3,7 @@ package metric
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -24,6 +25,10 @@ func TestOrderStatsMatchSorted(t *testing.T) {
 		"narrow":    func(int) float64 { return 1 + float64(rng.IntN(1<<20))*0x1p-52 },
 		"constant":  func(int) float64 { return 3.5 },
 		"inf":       func(i int) float64 { return []float64{math.Inf(-1), math.Inf(1), 2}[i%3] },
+		// Signed zeros as the extremes (Min −0, Max +0), and as the minimum.
+		"zero-extremes": func(int) float64 { return []float64{math.Copysign(0, -1), 0}[rng.IntN(2)] },
+		"zero-min":      func(int) float64 { return []float64{math.Copysign(0, -1), 0, 0.5, 3, 1e-9}[rng.IntN(5)] },
+		"negative":      func(int) float64 { return -1000 - 15*rng.NormFloat64() },
 	}
 	for _, n := range []int{1, 100, 20_000, 150_000} {
 		for name, gen := range gens {
@@ -70,6 +75,7 @@ func BenchmarkOrderStats(b *testing.B) {
 	}
 	st.chunks = []chunk{{vals: vals}}
 	st.kept, st.N = n, n
+	st.Min, st.Max = slices.Min(vals), slices.Max(vals)
 	ranks := []int{n / 2, n/2 + 1, n * 99 / 100, n*99/100 + 1}
 	b.Run("select", func(b *testing.B) {
 		for b.Loop() {
