@@ -36,7 +36,8 @@ const retainSlack = 64
 // file) and its Go capacity is at most 2·8·len + 64 bytes, so holding it cannot pin a
 // much larger allocation (a column the array was sliced from, a builder's spare
 // capacity). The caller Retains buf when it keeps vals. Holding the buffer costs the
-// same 8 bytes a value a copy would, without writing (and first-touching) new memory.
+// 8 bytes a value a copy would (at most twice that plus 64 bytes, by the rule),
+// without writing (and first-touching) new memory.
 //
 // Arrow arrays are immutable once built and reference-counted; retention relies on
 // that, as the scanner already does when it hands a Retained batch to a worker after
