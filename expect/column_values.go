@@ -334,11 +334,21 @@ func (u *uniqueExpectation) Plan(p *Planner) error {
 	}
 	rf := p.ResultFormat()
 	limit := rf.SampleLimit()
+	// Identifying columns ride along with the checked one: a row is known to be a
+	// duplicate only at the end, so the state keeps them (metric.RowKeys).
+	cols := []string{u.check.Column}
+	for _, c := range rf.UnexpectedIndexColumnNames {
+		if _, err := p.Field(c); err != nil {
+			return fmt.Errorf("unexpected_index_column_names: %w", err)
+		}
+		cols = append(cols, c)
+	}
+	idx := strings.Join(rf.UnexpectedIndexColumnNames, ",")
 	if _, err := metric.NewUniqueInts(f.Type, 0); err == nil {
 		// Integer, date and timestamp keys: sort-based, free for increasing keys.
 		u.h = p.Need(metric.Spec{
-			Key:     fmt.Sprintf("unique-ints|limit=%d", limit),
-			Columns: []string{u.check.Column},
+			Key:     fmt.Sprintf("unique-ints|limit=%d|idx=%s", limit, idx),
+			Columns: cols,
 			New: func(t []arrow.DataType) (metric.State, error) {
 				return metric.NewUniqueInts(t[0], limit)
 			},
@@ -346,8 +356,8 @@ func (u *uniqueExpectation) Plan(p *Planner) error {
 		return nil
 	}
 	u.h = p.Need(metric.Spec{
-		Key:     fmt.Sprintf("freq|dups|limit=%d", limit),
-		Columns: []string{u.check.Column},
+		Key:     fmt.Sprintf("freq|dups|limit=%d|idx=%s", limit, idx),
+		Columns: cols,
 		New: func(t []arrow.DataType) (metric.State, error) {
 			return metric.NewFrequencies(t[0], true, limit)
 		},
@@ -366,19 +376,12 @@ func (u *uniqueExpectation) Evaluate(e *Evaluator) (Result, error) {
 		f.Finish()
 		un = f.Unexpected
 	case *metric.Frequencies:
+		f.Dups.Finish()
+		f.FillKeys()
 		un = f.Dups
 		un.Rows, un.Missing = f.Rows, f.Missing
-		un.Finish()
 	}
-	rf := e.ResultFormat()
-	if len(rf.UnexpectedIndexColumnNames) > 0 {
-		// Identify rows by their index column values when that column is the row
-		// number GX adds (pk_index); other identifiers need the values themselves.
-		for i := range un.Samples {
-			un.Samples[i].Keys = []any{un.Samples[i].Index}
-		}
-	}
-	return MapResult(rf, u.check.Column, &un, metric.MapValues, u.mostly, u.mostlyAll), nil
+	return MapResult(e.ResultFormat(), u.check.Column, &un, metric.MapValues, u.mostly, u.mostlyAll), nil
 }
 
 // monotonicExpectation checks increasing or decreasing values.

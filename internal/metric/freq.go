@@ -39,7 +39,10 @@ type Frequencies struct {
 	nan    entry
 	// Dups keeps the unexpected rows for uniqueness checks (rows whose value occurs
 	// more than once), when tracking is enabled.
-	Dups    Unexpected
+	Dups Unexpected
+	// Keys holds the identifying columns (the batch columns after the first) of a
+	// uniqueness check; FillKeys copies them into the Dups samples.
+	Keys    RowKeys
 	track   bool
 	Rows    int64
 	Missing int64
@@ -108,6 +111,9 @@ func see[K comparable](f *Frequencies, m map[K]entry, k K, row int64, col arrow.
 // Update implements [State].
 func (f *Frequencies) Update(b *Batch) error {
 	col := b.Cols[0]
+	if len(b.Cols) > 1 {
+		f.Keys.Add(b.Offset, b.Rows, b.Cols[1:])
+	}
 	if d, ok := col.(*array.Dictionary); ok {
 		return f.updateDict(d, b)
 	}
@@ -344,6 +350,7 @@ func (f *Frequencies) Merge(other State) error {
 	f.Rows += o.Rows
 	f.Missing += o.Missing
 	f.Dups.MergeUnexpected(&o.Dups)
+	f.Keys.Merge(&o.Keys)
 	switch f.kind {
 	case freqInt:
 		mergeMaps(f, f.ints, o.ints, func(k int64) any { return f.display(k) })
@@ -362,6 +369,12 @@ func (f *Frequencies) Merge(other State) error {
 	}
 	return nil
 }
+
+// Release implements [Releaser]: it drops the identifying columns.
+func (f *Frequencies) Release() { f.Keys.Release() }
+
+// FillKeys sets the Keys of the Dups samples from the identifying columns.
+func (f *Frequencies) FillKeys() { f.Keys.Fill(f.Dups.Samples) }
 
 // Distinct returns the number of distinct non-null values (all NaNs count as one).
 func (f *Frequencies) Distinct() int64 {

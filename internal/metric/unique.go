@@ -51,8 +51,13 @@ func (r *run) row(i int) int64 {
 // compared twice; otherwise the runs are merged with a heap and equal neighbours are
 // the duplicates. Memory is 8 bytes per non-null value in batches without nulls (their
 // rows are implicit), 16 in the others; a hash set needs about twice as much.
+//
+// Columns after the first in each batch are identifying columns: they are kept in
+// Keys (see [RowKeys]) and Finish fills the samples' Keys from them.
 type UniqueInts struct {
 	Unexpected
+	// Keys holds the identifying columns when the state was given any.
+	Keys     RowKeys
 	runs     []run
 	typ      arrow.DataType
 	scratch  []byte
@@ -73,6 +78,9 @@ func NewUniqueInts(t arrow.DataType, limit int) (*UniqueInts, error) {
 // Update implements [State].
 func (u *UniqueInts) Update(b *Batch) error {
 	col := b.Cols[0]
+	if len(b.Cols) > 1 {
+		u.Keys.Add(b.Offset, b.Rows, b.Cols[1:])
+	}
 	valid, nValid := ValidBitmap(col, b, &u.scratch)
 	u.Rows += int64(b.SelectedCount)
 	u.Missing += int64(b.SelectedCount - nValid)
@@ -194,8 +202,12 @@ func (u *UniqueInts) Merge(other State) error {
 	}
 	u.MergeUnexpected(&o.Unexpected)
 	u.runs = append(u.runs, o.runs...)
+	u.Keys.Merge(&o.Keys)
 	return nil
 }
+
+// Release implements [Releaser]: it drops the identifying columns.
+func (u *UniqueInts) Release() { u.Keys.Release() }
 
 type runHeap struct {
 	runs []run
@@ -239,6 +251,9 @@ func (u *UniqueInts) Finish() {
 	}
 	u.runs = nil
 	u.Unexpected.Finish()
+	if len(u.Keys.batches) > 0 {
+		u.Keys.Fill(u.Samples)
+	}
 }
 
 func hasDupWithin(r run) bool {
