@@ -333,6 +333,14 @@ func benchColumn(b *testing.B) (owned, sliced []arrow.Array) {
 
 // BenchmarkRetain updates the retaining states with a 2M-row float64 column, kept by
 // reference (owned batches) or copied (sliced batches).
+//
+// Measured (2 shared cores, November 2026): numeric/keepall/zerocopy 2.0-2.1 ms,
+// pandasmoments/zerocopy 3.5-3.6 ms. Effect on expect's BenchmarkSuite20InMemory
+// (workers=1, cpu-ns/op, this package, scan and Validate at their state before the
+// retention work vs after, same binary otherwise, interleaved runs): 2M rows
+// 157-169 ms -> 88-93 ms with BareSum/all-buffers 31-33 ms in the same runs
+// (allocation 28.6 MB -> 0.54 MB per op); 10M rows 867 ms -> 498 ms with
+// BareSum/all-buffers 173-214 ms (101 MB -> 0.76 MB per op).
 func BenchmarkRetain(b *testing.B) {
 	owned, sliced := benchColumn(b)
 	for _, name := range []string{"numeric/keepall", "pandasmoments"} {
