@@ -1,6 +1,7 @@
 package kernels
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 
@@ -72,7 +73,30 @@ func InSet(t arrow.DataType, values []any, negate bool) (RowKernel, error) {
 				// Every slot is looked up (offsets are valid under nulls too) and the
 				// bitmap is tested only for the rare unexpected values.
 				off, data := s.off32, s.data
-				for i, n := 0, col.Len(); i < n; i++ {
+				n := col.Len()
+				i := 0
+				// Values at least 8 bytes before the end of the data buffer: the
+				// packed key is one unaligned 8-byte load and a mask, probed inline.
+				for ; i < n && int(off[i])+8 <= len(data); i++ {
+					lo, ln := int(off[i]), int(off[i+1]-off[i])
+					var in bool
+					if t := &short.byLen[min(ln, 8)]; ln <= 8 && t.keys != nil {
+						k := binary.LittleEndian.Uint64(data[lo:]) & lenMask[ln]
+						mask := uint64(len(t.keys) - 1)
+						for j := (k * fibMul) >> t.shift; t.occ[j]; j = (j + 1) & mask {
+							if t.keys[j] == k {
+								in = true
+								break
+							}
+						}
+					} else if ln > 8 {
+						in = short.has(data, lo, lo+ln)
+					}
+					if in == negate && isSet(valid, i) {
+						dst = append(dst, int32(i))
+					}
+				}
+				for ; i < n; i++ {
 					if short.has(data, int(off[i]), int(off[i+1])) == negate && isSet(valid, i) {
 						dst = append(dst, int32(i))
 					}

@@ -21,6 +21,9 @@ type u64Table struct {
 
 const fibMul = 0x9E3779B97F4A7C15
 
+// lenMask[n] keeps the low n bytes of a little-endian 8-byte load.
+var lenMask = [9]uint64{0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xffffffffff, 0xffffffffffff, 0xffffffffffffff, ^uint64(0)}
+
 func newShortStrSet(vals map[string]struct{}) *shortStrSet {
 	s := &shortStrSet{}
 	var groups [9][]uint64

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/stretchr/testify/require"
 )
 
@@ -76,4 +78,51 @@ func BenchmarkShortStrSet(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestInSetStringKernelMatchesMap runs the string InSet kernel (its inline probe and
+// the byte-wise path at the end of the data buffer) on random columns of short and
+// long values with nulls, over every slice, against a Go map.
+func TestInSetStringKernelMatchesMap(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rng := rand.New(rand.NewPCG(7, 8))
+	word := func() string {
+		b := make([]byte, rng.IntN(12))
+		for j := range b {
+			b[j] = []byte("ab\x00é")[rng.IntN(4)]
+		}
+		return string(b)
+	}
+	for round := 0; round < 20; round++ {
+		set := map[string]bool{}
+		var members []any
+		for i := rng.IntN(6); i >= 0; i-- {
+			w := word()
+			set[w] = true
+			members = append(members, w)
+		}
+		vals := make([]any, 40)
+		for i := range vals {
+			switch rng.IntN(5) {
+			case 0:
+				vals[i] = nil
+			case 1:
+				vals[i] = members[rng.IntN(len(members))]
+			default:
+				vals[i] = word()
+			}
+		}
+		for _, typ := range []arrow.DataType{arrow.BinaryTypes.String, arrow.BinaryTypes.LargeString} {
+			a := build(t, mem, typ, vals)
+			for _, negate := range []bool{false, true} {
+				k, err := InSet(typ, members, negate)
+				require.NoError(t, err)
+				checkAllSlices(t, a, k, func(v any) bool {
+					return set[v.(string)] == negate
+				})
+			}
+			a.Release()
+		}
+	}
 }
