@@ -113,7 +113,10 @@ type Evaluator struct {
 }
 
 // State returns a planned metric's state, or the error that kept it from being
-// computed (missing column, unsupported type).
+// computed (missing column, unsupported type). The state is valid only while Evaluate
+// runs: Validate releases the Arrow memory states hold (metric.Releaser) once every
+// expectation is evaluated, so an expectation must copy what it needs into its Result
+// (as the built-ins do: numbers, boxed values) and not keep the state.
 func (e *Evaluator) State(h Handle) (metric.State, error) {
 	if err := e.res.Errs[h]; err != nil {
 		if errors.Is(err, scan.ErrMissingColumn) {

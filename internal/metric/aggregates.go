@@ -195,8 +195,8 @@ func (s *Extremes) Merge(other State) error {
 // prevent it (a NaN is kept as the missing marker it already is): a float64 batch
 // without nulls or row selection whose array owns its value buffer is kept by
 // reference (the buffer is Retained), any other batch is copied. Either way the state
-// holds 8 bytes a selected row (a retained buffer's capacity may reach twice its
-// values, see [retainable]), up to ExactRows rows; when the column outgrows
+// holds 8 bytes a selected row (a retained buffer's capacity may exceed its values by
+// a quarter, see [retainable]), up to ExactRows rows; when the column outgrows
 // ExactRows the kept rows are dropped and their buffers released at once. A state
 // holding buffers must be released ([PandasMoments.Release]); Merge consumes the
 // other state's kept rows.

@@ -34,7 +34,8 @@ var ErrType = errors.New("unsupported column type")
 // metric reads, and which of its rows are selected.
 //
 // Cols are owned by the caller and valid only during Update; a state that keeps data
-// beyond the call must copy it.
+// beyond the call must either copy it or Retain the arrays or buffers it keeps and
+// implement [Releaser] to let them go (as [Numeric] and [RowKeys] do).
 type Batch struct {
 	// Cols holds the metric's columns in the order of [Spec.Columns].
 	Cols []arrow.Array

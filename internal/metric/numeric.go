@@ -36,8 +36,8 @@ const DefaultExactLimit = 1 << 20
 // the column is float64, the batch has no nulls, no row selection and no NaN, and the
 // array owns its value buffer (the rule of [retainable]): the state Retains the buffer
 // and reads the values in place instead of copying them. The memory held is the same
-// 8 bytes a value as a copy (the rule lets a buffer's capacity reach twice that, plus
-// 64 bytes), but nothing is written, so a scan does not pay for first-touching fresh
+// 8 bytes a value as a copy (the rule lets a buffer's capacity exceed that by a
+// quarter, plus 64 bytes), but nothing is written, so a scan does not pay for first-touching fresh
 // pages. Any other batch is copied (non-NaN values only). A state
 // holding buffers must be released ([Numeric.Release], see [Releaser]); dropping the
 // kept values (ExactLimit exceeded) releases them at once, and [Numeric.Merge]

@@ -25,18 +25,19 @@ type chunk struct {
 }
 
 // retainSlack is the absolute slack of the retention rule: a buffer's Go capacity may
-// exceed twice the bytes the array needs by this much (64-byte alignment padding of
-// arrow's allocators).
+// exceed 1.25 times the bytes the array needs by this much (64-byte alignment padding
+// of arrow's allocators).
 const retainSlack = 64
 
 // retainable returns the float64 values of col and its value buffer when a state may
 // keep the values by reference instead of copying them. The rule: col is a FLOAT64
 // array without nulls, the batch has no row selection, and col owns its value buffer:
 // the buffer is not a slice of a parent buffer (an IPC message body, a memory-mapped
-// file) and its Go capacity is at most 2·8·len + 64 bytes, so holding it cannot pin a
-// much larger allocation (a column the array was sliced from, a builder's spare
-// capacity). The caller Retains buf when it keeps vals. Holding the buffer costs the
-// 8 bytes a value a copy would (at most twice that plus 64 bytes, by the rule),
+// file) and its Go capacity is at most 1.25·8·len + 64 bytes, so holding it cannot pin
+// a larger allocation (a column the array was sliced from, a builder's spare capacity;
+// the Parquet reader's buffers, grown by doubling, often have twice the capacity they
+// use and are copied). The caller Retains buf when it keeps vals. Holding the buffer
+// costs about the 8 bytes a value a copy would (at most a quarter more, by the rule),
 // without writing (and first-touching) new memory.
 //
 // Arrow arrays are immutable once built and reference-counted; retention relies on
@@ -52,7 +53,7 @@ func retainable(col arrow.Array, b *Batch) ([]float64, *memory.Buffer, bool) {
 	}
 	buf := bufs[1]
 	need := 8 * col.Len()
-	if buf.Parent() != nil || cap(buf.Buf()) > 2*need+retainSlack {
+	if buf.Parent() != nil || cap(buf.Buf()) > need+need/4+retainSlack {
 		return nil, nil, false
 	}
 	return arrow.GetValues[float64](col.Data(), 1), buf, true

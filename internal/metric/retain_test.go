@@ -230,6 +230,20 @@ func TestRetentionPaths(t *testing.T) {
 			defer d.Release()
 			return array.MakeFromData(d), nil
 		}, map[string]bool{}, "a buffer sliced from a parent (IPC body) is copied"},
+		{"doubled-capacity", func(mem memory.Allocator) (arrow.Array, []byte) {
+			// The Parquet reader's value buffers: grown by doubling, half used.
+			buf := memory.NewResizableBuffer(mem)
+			defer buf.Release()
+			buf.Reserve(2 * 8 * n)
+			buf.ResizeNoShrink(8 * n)
+			if c := cap(buf.Buf()); c < 2*8*n || c > 2*8*n+64 {
+				panic(fmt.Sprintf("test buffer capacity %d, want about %d", c, 2*8*n))
+			}
+			copy(arrow.Float64Traits.CastFromBytes(buf.Bytes()), base)
+			d := array.NewData(arrow.PrimitiveTypes.Float64, n, []*memory.Buffer{nil, buf}, nil, 0, 0)
+			defer d.Release()
+			return array.MakeFromData(d), nil
+		}, map[string]bool{}, "a buffer with twice the capacity it uses is copied"},
 		{"builder-spare-capacity", func(mem memory.Allocator) (arrow.Array, []byte) {
 			b := array.NewFloat64Builder(mem)
 			defer b.Release()

@@ -28,8 +28,8 @@
 //
 // States that keep values may keep a batch's float64 value buffer by reference
 // instead of copying it (metric.Releaser): such a buffer outlives its batch until
-// [Result.Release], and counts as the 8 bytes a value a copy would (at most twice
-// that: a buffer with more spare capacity is copied). The caller of [Run] releases
+// [Result.Release], and counts as the 8 bytes a value a copy would (at most a quarter
+// more: a buffer with more spare capacity is copied). The caller of [Run] releases
 // the result when it has read the states; a failed run releases every state itself.
 package scan
 

@@ -1,4 +1,4 @@
-package scan_test
+package expect_test
 
 import (
 	"context"
