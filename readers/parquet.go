@@ -7,6 +7,7 @@ import (
 	"runtime"
 
 	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/parquet"
 	"github.com/apache/arrow/go/v17/parquet/file"
 	"github.com/apache/arrow/go/v17/parquet/pqarrow"
 )
@@ -14,6 +15,15 @@ import (
 // Parquet files are read with pqarrow: only the leaf columns of the projected fields are
 // decoded, batches of WithBatchSize rows span row groups, and the columns of a batch
 // are decoded in parallel when there are several columns and several CPUs.
+
+// parquetBufferSize is the initial read buffer of each column chunk stream. Column
+// chunks are read as buffered streams (parquet.ReaderProperties.BufferedStreamEnabled)
+// rather than whole: unbuffered, the Parquet reader allocates every column chunk of a
+// row group in full and then copies it once more into a reader buffer of the same size,
+// which on the 10M-row generated table cost a third of `assay validate` (4.06 -> 2.98
+// s with a 1 MiB buffer, 2.5-2.6 s with 16-128 KiB, peak RSS 652 -> 440 MB; the
+// buffer grows to a page when a page is larger).
+const parquetBufferSize = 64 << 10
 
 type parquetSource struct {
 	path string
@@ -27,7 +37,10 @@ func openParquet(ctx context.Context, path string, o *options) (src source, err 
 			src, err = nil, inputErr(path, nil, "corrupt Parquet file (decoder panic: %v)", p)
 		}
 	}()
-	pf, err := file.OpenParquetFile(path, false)
+	rp := parquet.NewReaderProperties(o.mem)
+	rp.BufferedStreamEnabled = true
+	rp.BufferSize = parquetBufferSize
+	pf, err := file.OpenParquetFile(path, false, file.WithReadProps(rp))
 	if err != nil {
 		return nil, inputErr(path, err, "cannot open as Parquet")
 	}
