@@ -35,8 +35,12 @@ type Frequencies struct {
 	ints   map[int64]entry
 	uints  map[uint64]entry
 	floats map[float64]entry
-	strs   map[string]entry
-	nan    entry
+	// strs maps a string to its entry in strE: counting an existing string then
+	// updates the slice in place, where writing a map[string]entry back would
+	// allocate a new key string for every value.
+	strs map[string]int32
+	strE []entry
+	nan  entry
 	// Dups keeps the unexpected rows for uniqueness checks (rows whose value occurs
 	// more than once), when tracking is enabled.
 	Dups Unexpected
@@ -78,7 +82,7 @@ func NewFrequencies(t arrow.DataType, trackDups bool, limit int) (*Frequencies, 
 	case arrow.FLOAT16, arrow.FLOAT32, arrow.FLOAT64:
 		f.kind, f.floats = freqFloat, map[float64]entry{}
 	case arrow.STRING, arrow.LARGE_STRING, arrow.BINARY, arrow.LARGE_BINARY:
-		f.kind, f.strs = freqString, map[string]entry{}
+		f.kind, f.strs = freqString, map[string]int32{}
 	default:
 		return nil, fmt.Errorf("%w: value counts of %s", ErrType, t)
 	}
@@ -91,6 +95,24 @@ func see[K comparable](f *Frequencies, m map[K]entry, k K, row int64, col arrow.
 		m[k] = entry{count: 1, first: row}
 		return
 	}
+	f.seen(&e, row, col, i)
+	m[k] = e
+}
+
+// seeString is see for the string table.
+func (f *Frequencies) seeString(v []byte, row int64, col arrow.Array, i int) {
+	j, ok := f.strs[string(v)]
+	if !ok {
+		f.strs[string(v)] = int32(len(f.strE))
+		f.strE = append(f.strE, entry{count: 1, first: row})
+		return
+	}
+	f.seen(&f.strE[j], row, col, i)
+}
+
+// seen counts one more occurrence (row) of a value already in the table, recording
+// duplicate rows when tracking.
+func (f *Frequencies) seen(e *entry, row int64, col arrow.Array, i int) {
 	e.count++
 	if f.track {
 		if e.count == 2 {
@@ -105,7 +127,6 @@ func see[K comparable](f *Frequencies, m map[K]entry, k K, row int64, col arrow.
 		}
 	}
 	e.first = min(e.first, row)
-	m[k] = e
 }
 
 // Update implements [State].
@@ -127,13 +148,13 @@ func (f *Frequencies) Update(b *Batch) error {
 		kernels.Runs(valid, col.Len(), func(lo, hi int) {
 			for i := lo; i < hi; i++ {
 				v := s.At(i)
-				if e, ok := f.strs[string(v)]; ok && !f.track {
+				if j, ok := f.strs[string(v)]; ok && !f.track {
+					e := &f.strE[j]
 					e.count++
 					e.first = min(e.first, off+int64(i))
-					f.strs[string(v)] = e
 					continue
 				}
-				see(f, f.strs, string(v), off+int64(i), col, i)
+				f.seeString(v, off+int64(i), col, i)
 			}
 		})
 	case freqFloat:
@@ -272,7 +293,7 @@ func (f *Frequencies) seeValue(dict arrow.Array, k int, row int64, col arrow.Arr
 	switch f.kind {
 	case freqString:
 		s, _ := kernels.NewStrings(dict)
-		see(f, f.strs, string(s.At(k)), row, col, i)
+		f.seeString(s.At(k), row, col, i)
 	default:
 		v := kernels.ValueAt(dict, k)
 		switch x := v.(type) {
@@ -298,9 +319,13 @@ func (f *Frequencies) addCount(dict arrow.Array, k int, c, first int64) {
 	switch f.kind {
 	case freqString:
 		s, _ := kernels.NewStrings(dict)
-		key := string(s.At(k))
-		e, ok := f.strs[key]
-		f.strs[key] = add(e, ok)
+		v := s.At(k)
+		if j, ok := f.strs[string(v)]; ok {
+			f.strE[j] = add(f.strE[j], true)
+		} else {
+			f.strs[string(v)] = int32(len(f.strE))
+			f.strE = append(f.strE, add(entry{}, false))
+		}
 	default:
 		switch x := kernels.ValueAt(dict, k).(type) {
 		case int64:
@@ -323,22 +348,41 @@ func mergeMaps[K comparable](f *Frequencies, dst, src map[K]entry, val func(K) a
 			dst[k] = e
 			continue
 		}
-		if f.track {
-			// A value seen once on each side becomes a duplicate now: both rows are
-			// unexpected. Sides with count > 1 already hold their rows as samples.
-			if d.count == 1 {
-				f.Dups.Count++
-				f.Dups.AddSample(Sample{Index: d.first, Value: val(k)})
-			}
-			if e.count == 1 {
-				f.Dups.Count++
-				f.Dups.AddSample(Sample{Index: e.first, Value: val(k)})
-			}
-		}
-		d.count += e.count
-		d.first = min(d.first, e.first)
+		f.mergeEntry(&d, e, func() any { return val(k) })
 		dst[k] = d
 	}
+}
+
+// mergeStrings is mergeMaps for the string tables.
+func (f *Frequencies) mergeStrings(o *Frequencies) {
+	for k, j := range o.strs {
+		e := o.strE[j]
+		i, ok := f.strs[k]
+		if !ok {
+			f.strs[k] = int32(len(f.strE))
+			f.strE = append(f.strE, e)
+			continue
+		}
+		f.mergeEntry(&f.strE[i], e, func() any { return k })
+	}
+}
+
+// mergeEntry adds e, the other side's entry of a value, to d.
+func (f *Frequencies) mergeEntry(d *entry, e entry, val func() any) {
+	if f.track {
+		// A value seen once on each side becomes a duplicate now: both rows are
+		// unexpected. Sides with count > 1 already hold their rows as samples.
+		if d.count == 1 {
+			f.Dups.Count++
+			f.Dups.AddSample(Sample{Index: d.first, Value: val()})
+		}
+		if e.count == 1 {
+			f.Dups.Count++
+			f.Dups.AddSample(Sample{Index: e.first, Value: val()})
+		}
+	}
+	d.count += e.count
+	d.first = min(d.first, e.first)
 }
 
 // Merge implements [State].
@@ -359,7 +403,7 @@ func (f *Frequencies) Merge(other State) error {
 	case freqFloat:
 		mergeMaps(f, f.floats, o.floats, func(k float64) any { return k })
 	case freqString:
-		mergeMaps(f, f.strs, o.strs, func(k string) any { return k })
+		f.mergeStrings(o)
 	}
 	if o.nan.count > 0 {
 		if f.nan.count == 0 || o.nan.first < f.nan.first {
@@ -440,7 +484,7 @@ func (f *Frequencies) Values() []ValueCount {
 		}
 		slices.Sort(keys)
 		for _, k := range keys {
-			e := f.strs[k]
+			e := f.strE[f.strs[k]]
 			out = append(out, ValueCount{Value: k, Count: e.count, First: e.first})
 		}
 	}
