@@ -22,6 +22,7 @@ import (
 	"github.com/apache/arrow/go/v17/arrow/memory"
 
 	"github.com/assay-go/assay/expect"
+	"github.com/assay-go/assay/internal/jsonlit"
 )
 
 // The Great Expectations conformance test runs every case of testdata/gx/cases.jsonl
@@ -70,37 +71,7 @@ const gxInf, gxNegInf = `"__gx_Infinity__"`, `"__gx_-Infinity__"`
 // replaceInfinity rewrites the bare Infinity / -Infinity tokens of a JSON text (those
 // outside string literals) into sentinel strings encoding/json accepts.
 func replaceInfinity(b []byte) []byte {
-	var out bytes.Buffer
-	inStr, esc := false, false
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if inStr {
-			out.WriteByte(c)
-			switch {
-			case esc:
-				esc = false
-			case c == '\\':
-				esc = true
-			case c == '"':
-				inStr = false
-			}
-			continue
-		}
-		switch {
-		case c == '"':
-			inStr = true
-			out.WriteByte(c)
-		case bytes.HasPrefix(b[i:], []byte("-Infinity")):
-			out.WriteString(gxNegInf)
-			i += len("-Infinity") - 1
-		case bytes.HasPrefix(b[i:], []byte("Infinity")):
-			out.WriteString(gxInf)
-			i += len("Infinity") - 1
-		default:
-			out.WriteByte(c)
-		}
-	}
-	return out.Bytes()
+	return jsonlit.Rewrite(b, map[string]string{"-Infinity": gxNegInf, "Infinity": gxInf})
 }
 
 // restoreInfinity replaces the sentinel strings by float64 infinities.

@@ -15,6 +15,8 @@ import (
 
 	"github.com/xeipuuv/gojsonschema"
 	"gopkg.in/yaml.v3"
+
+	"github.com/assay-go/assay/internal/jsonlit"
 )
 
 // Load reads a suite file in Great Expectations' format, JSON or YAML (by extension,
@@ -218,43 +220,7 @@ func decodeDocument(data []byte, format string) (any, error) {
 // pythonLiterals quotes the bare NaN, Infinity and -Infinity tokens of a JSON text
 // (those outside string literals).
 func pythonLiterals(b []byte) []byte {
-	if !bytes.Contains(b, []byte("Infinity")) && !bytes.Contains(b, []byte("NaN")) {
-		return b
-	}
-	var out bytes.Buffer
-	inStr, esc := false, false
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if inStr {
-			out.WriteByte(c)
-			switch {
-			case esc:
-				esc = false
-			case c == '\\':
-				esc = true
-			case c == '"':
-				inStr = false
-			}
-			continue
-		}
-		switch {
-		case c == '"':
-			inStr = true
-			out.WriteByte(c)
-		case bytes.HasPrefix(b[i:], []byte("-Infinity")):
-			out.WriteString(`"-Infinity"`)
-			i += len("-Infinity") - 1
-		case bytes.HasPrefix(b[i:], []byte("Infinity")):
-			out.WriteString(`"Infinity"`)
-			i += len("Infinity") - 1
-		case bytes.HasPrefix(b[i:], []byte("NaN")):
-			out.WriteString(`"NaN"`)
-			i += len("NaN") - 1
-		default:
-			out.WriteByte(c)
-		}
-	}
-	return out.Bytes()
+	return jsonlit.Rewrite(b, map[string]string{"-Infinity": `"-Infinity"`, "Infinity": `"Infinity"`, "NaN": `"NaN"`})
 }
 
 // jsonErrorPos returns " at line L, column C" for JSON syntax errors.
