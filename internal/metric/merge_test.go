@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -55,6 +56,21 @@ type stateCase struct {
 	// observe returns what a check would read from the state, after Finish.
 	observe func(s State) any
 }
+
+// mustKeyRows panics unless every sample carries the identifying value of its own row
+// ("row-<index>", see the keyed cases).
+func mustKeyRows(samples []Sample) {
+	for _, x := range samples {
+		if len(x.Keys) != 1 || x.Keys[0] != fmt.Sprintf("row-%d", x.Index) {
+			panic(fmt.Sprintf("sample of row %d has keys %v", x.Index, x.Keys))
+		}
+	}
+}
+
+// keyed reports whether a case's batches also carry an identifying column (a string
+// per row, unexpected_index_column_names) that the state reports in its samples: the
+// cases named .../keys.
+func (sc stateCase) keyed() bool { return strings.HasSuffix(sc.name, "/keys") }
 
 func mustState[T State](s T, err error) T {
 	if err != nil {
@@ -111,6 +127,21 @@ func stateCases() []stateCase {
 				u := s.(*UniqueInts)
 				u.Finish()
 				return finishedUnexpected(&u.Unexpected)
+			}},
+		{"unique-ints/keys", numeric[:1], func(t arrow.DataType) State { return mustState(NewUniqueInts(t, 6)) },
+			func(s State) any {
+				u := s.(*UniqueInts)
+				u.Finish()
+				mustKeyRows(u.Samples)
+				return finishedUnexpected(&u.Unexpected)
+			}},
+		{"frequencies/dups/keys", []arrow.DataType{arrow.BinaryTypes.String, arrow.PrimitiveTypes.Float64}, func(t arrow.DataType) State { return mustState(NewFrequencies(t, true, 9)) },
+			func(s State) any {
+				f := s.(*Frequencies)
+				f.Dups.Finish()
+				f.FillKeys()
+				mustKeyRows(f.Dups.Samples)
+				return finishedUnexpected(&f.Dups)
 			}},
 		{"numeric/exact", numeric, func(t arrow.DataType) State { return mustState(NewNumeric(t, true)) },
 			func(s State) any {
@@ -204,8 +235,23 @@ func TestMergeEqualsSequentialScan(t *testing.T) {
 						col := column(mem, rng, typ, 1+rng.IntN(600))
 						pieces := split(rng, col, withSel)
 						ownSome(mem, pieces)
+						var keys arrow.Array
+						if sc.keyed() {
+							kb := array.NewStringBuilder(mem)
+							for i := 0; i < col.Len(); i++ {
+								kb.Append(fmt.Sprintf("row-%d", i))
+							}
+							keys = kb.NewArray()
+							kb.Release()
+							defer keys.Release()
+						}
 						update := func(s State, p piece) {
 							b := &Batch{Cols: []arrow.Array{p.arr}, Offset: p.off, Rows: p.arr.Len(), Selected: p.sel, SelectedCount: p.cnt}
+							if keys != nil {
+								k := array.NewSlice(keys, p.off, p.off+int64(p.arr.Len()))
+								defer k.Release()
+								b.Cols = append(b.Cols, k)
+							}
 							require.NoError(t, s.Update(b))
 						}
 						seq := sc.new(typ)
