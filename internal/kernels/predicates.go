@@ -493,12 +493,13 @@ func (c *boolCache) put(v []byte, r bool) {
 // matchAll true when it matches every pattern; negate flips which values are
 // unexpected (the "not match" family: unexpected when it matches any/all).
 //
-// The patterns (compiled by regexp.Compile) run on the lazy DFA of internal/regex,
-// which answers exactly as regexp.Match; the matchers are shared by every call of the
-// kernel, concurrent ones included. Values are matched directly on the data buffer,
-// without the per-value memo of StringPredicate (a DFA pass over a short value costs
-// about as much as hashing it); dictionary-encoded columns run once per dictionary
-// value.
+// The patterns (compiled by regexp.Compile) run on the DFA of internal/regex, which
+// answers exactly as regexp.Match; the matchers are shared by every call of the
+// kernel, concurrent ones included, and by later kernels of the same pattern
+// (regex.Shared), so a suite validated again does not rebuild them. Values are
+// matched directly on the data buffer, four at a time (regex.Filter), without the
+// per-value memo of StringPredicate (a DFA pass over a short value costs about as much
+// as hashing it); dictionary-encoded columns run once per dictionary value.
 func Regex(t arrow.DataType, res []*regexp.Regexp, matchAll, negate bool) (RowKernel, error) {
 	if t.ID() == arrow.DICTIONARY {
 		inner, err := Regex(t.(*arrow.DictionaryType).ValueType, res, matchAll, negate)
@@ -509,7 +510,7 @@ func Regex(t arrow.DataType, res []*regexp.Regexp, matchAll, negate bool) (RowKe
 	}
 	ms := make([]*regex.Matcher, len(res))
 	for i, re := range res {
-		m, err := regex.FromRegexp(re)
+		m, err := regex.Shared(re)
 		if err != nil {
 			return nil, fmt.Errorf("regex %q: %w", re, err)
 		}
