@@ -50,6 +50,7 @@ import (
 	"github.com/assay-go/assay/internal/kernels"
 	"github.com/assay-go/assay/internal/metric"
 	"github.com/assay-go/assay/internal/scan"
+	"github.com/assay-go/assay/internal/sketch/hist"
 	"github.com/assay-go/assay/internal/sketch/kll"
 )
 
@@ -495,11 +496,9 @@ func (c *Column) quantiles(set Settings, temporal *metric.ProfileColumn) {
 }
 
 // histogram bins the sketch's items exactly as numpy.histogram(a, bins) does with
-// range (min, max) (numpy/lib/_histograms_impl.py): edges = linspace(min, max, bins+1)
-// (edge i = min + i·(max−min)/bins, the last edge max itself), a value x goes to bin
-// ⌊(x−min)·bins/(max−min)⌋, corrected by one when floating point puts it on the wrong
-// side of an edge, and the maximum goes to the last bin. When min = max the range is
-// (min − 0.5, max + 0.5).
+// range (min, max), through internal/sketch/hist (edges = numpy.linspace(min, max,
+// bins+1), numpy's bin index with its one-off correction, the maximum in the last
+// bin). When min = max the range is (min − 0.5, max + 0.5).
 func histogram(sk *kll.Sketch, bins int) *Histogram {
 	vals, weights := sk.Items()
 	if len(vals) == 0 {
@@ -509,31 +508,18 @@ func histogram(sk *kll.Sketch, bins int) *Histogram {
 	if lo == hi {
 		lo, hi = lo-0.5, hi+0.5
 	}
-	edges := make([]float64, bins+1)
-	step := (hi - lo) / float64(bins)
-	for i := range edges {
-		edges[i] = float64(i)*step + lo
+	h, err := hist.New(lo, hi, bins)
+	if err != nil {
+		return nil // a range that overflows float64: no histogram rather than a wrong one
 	}
-	edges[bins] = hi
-	counts := make([]int64, bins)
-	norm := float64(bins) / (hi - lo)
 	for j, x := range vals {
-		i := int((x - lo) * norm)
-		if i >= bins {
-			i = bins - 1
-		}
-		if i < 0 {
-			i = 0
-		}
-		if x < edges[i] {
-			i--
-		}
-		if x >= edges[i+1] && i != bins-1 {
-			i++
-		}
-		counts[i] += int64(weights[j])
+		h.AddN(x, weights[j])
 	}
-	return &Histogram{Edges: edges, Counts: counts, Exact: sk.Exact()}
+	counts := make([]int64, bins)
+	for i, c := range h.Counts() {
+		counts[i] = int64(c)
+	}
+	return &Histogram{Edges: h.Edges(), Counts: counts, Exact: sk.Exact()}
 }
 
 // QuantileSketch returns the KLL sketch of the column's finite values (numeric and

@@ -127,6 +127,20 @@ func (h *Hist) bin(x float64) int {
 	return i
 }
 
+// AddN counts x w times (a weighted item, such as one of a quantile sketch's).
+func (h *Hist) AddN(x float64, w uint64) {
+	switch {
+	case x >= h.lo && x <= h.hi:
+		h.counts[h.bin(x)] += w
+	case x < h.lo:
+		h.below += w
+	case x > h.hi:
+		h.above += w
+	default:
+		h.nan += w
+	}
+}
+
 // AddBatch counts every value of xs.
 func (h *Hist) AddBatch(xs []float64) {
 	lo, hi, scale, edges, counts := h.lo, h.hi, h.scale, h.edges, h.counts
