@@ -326,3 +326,26 @@ func FuzzBin(f *testing.F) {
 		t.Fatalf("x=%g not counted", x)
 	})
 }
+
+// TestAddNEqualsRepeatedAdd: a weighted item counts as that many single ones, in the
+// bins and in the below/above/NaN counters.
+func TestAddNEqualsRepeatedAdd(t *testing.T) {
+	xs := []float64{-1, 0, 0.1, 2.5, 3, 9.99, 10, 10.5, math.NaN(), math.Inf(1)}
+	for _, w := range []uint64{0, 1, 3, 1000} {
+		a, err := New(0, 10, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := New(0, 10, 4)
+		for _, x := range xs {
+			a.AddN(x, w)
+			for range w {
+				b.Add(x)
+			}
+		}
+		if !slices.Equal(a.Counts(), b.Counts()) || a.Below() != b.Below() || a.Above() != b.Above() || a.NaN() != b.NaN() {
+			t.Fatalf("w=%d: AddN %v %d %d %d, repeated Add %v %d %d %d", w,
+				a.Counts(), a.Below(), a.Above(), a.NaN(), b.Counts(), b.Below(), b.Above(), b.NaN())
+		}
+	}
+}
