@@ -7,7 +7,9 @@
 //   - [github.com/assay-go/assay/internal/sketch/kll]: KLL quantile sketch over float64,
 //     exact while small.
 //   - [github.com/assay-go/assay/internal/sketch/topk]: exact frequencies while small,
-//     then Space-Saving heavy hitters.
+//     then Space-Saving heavy hitters (not used by the profile yet, which keeps its own
+//     exact-then-Misra-Gries table in internal/metric, hashed in the same pass as its
+//     distinct count).
 //   - [github.com/assay-go/assay/internal/sketch/hist]: equal-width histograms and
 //     numpy's bin-edge rules.
 //
