@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/apache/arrow/go/v17/arrow/array"
@@ -300,12 +301,14 @@ func (c *catCounter) bump(key []byte) {
 	c.newCategory(string(key), 1)
 }
 
+// bumpN counts a category n times. key may alias Arrow memory (a dictionary value):
+// a new category is stored as a copy, since the table outlives the batch.
 func (c *catCounter) bumpN(key string, n int64) {
 	if i, ok := c.idx[key]; ok {
 		c.counts[i] += n
 		return
 	}
-	c.newCategory(key, n)
+	c.newCategory(strings.Clone(key), n)
 }
 
 func (c *catCounter) newCategory(key string, n int64) {

@@ -10,6 +10,7 @@ import (
 	"math"
 	"math/bits"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -245,9 +246,11 @@ func ValueAt(a arrow.Array, i int) any {
 	case *array.Float64:
 		return c.Value(i)
 	case *array.String:
-		return c.Value(i)
+		// Value aliases the array's buffer; a sample outlives the batch (and, with an
+		// allocator other than Go's, the memory), so it gets its own copy.
+		return strings.Clone(c.Value(i))
 	case *array.LargeString:
-		return c.Value(i)
+		return strings.Clone(c.Value(i))
 	case *array.Binary:
 		return string(c.Value(i))
 	case *array.LargeBinary:
