@@ -185,7 +185,7 @@ func Validate(ctx context.Context, s *Suite, rr array.RecordReader, opts ...Opti
 		}
 		items[i] = it
 	}
-	res, err := scan.Run(ctx, rr, plan, scan.Options{Concurrency: o.concurrency})
+	res, err := scan.Run(ctx, rr, plan, scan.Options{Concurrency: o.concurrency, GrowShards: true})
 	if err != nil {
 		return nil, err
 	}
