@@ -25,7 +25,7 @@
 // distinct counts and value-set checks over frequencies (one entry per distinct
 // value), and checks asked for complete unexpected lists (result_format COMPLETE).
 // Measured: validating a 100M-row generated stream (internal/datagen) with the
-// 18 bounded checks of expect's TestValidateMemoryFlat peaks at 69 MiB RSS (November 2026).
+// 18 bounded checks of expect's TestValidateMemoryFlat peaks at 74 MiB RSS (November 2026).
 //
 // States that keep values may keep a batch's float64 value buffer by reference
 // instead of copying it (metric.Releaser): such a buffer outlives its batch until
