@@ -147,11 +147,12 @@ func mallocs() uint64 {
 // BenchmarkSuite20InMemory validates the 20-expectation suite over the in-memory
 // table, at one worker and at GOMAXPROCS workers.
 //
-// Measured on 24 November 2026 (10M rows, 2 shared cores, three runs each in one
-// invocation, wall ns/op): one worker 414-426 ms (23.5-24.1M rows/s, 2.2-2.3 GB/s),
-// two workers 291-306 ms; BareSum all-buffers 159-168 ms, offsets-only 61-69 ms. The
-// suite thus costs 2.5-2.7x the loop that reads every buffer it is credited with, and
-// 6.0-7.0x the loop that skips the string bytes. 0.76 MB and about 40 allocations
+// Measured on 24 November 2026 (10M rows, 2 shared cores, one invocation, wall
+// ns/op): one worker 414-428 ms (23.4-24.1M rows/s, 2.2-2.3 GB/s), two workers
+// 209-210 ms (291-306 ms before column groups could grow shards); BareSum all-buffers
+// 155-168 ms, offsets-only 52-69 ms. The suite thus costs 2.5-2.8x the loop that reads
+// every buffer it is credited with, and 6-8x the loop that skips the string bytes
+// (1.4x and 4x at two workers). 0.76 MB and about 40 allocations
 // per batch (153 batches) per run. Of the suite's CPU, the email regex is about 55%
 // (a four-way interleaved DFA walk at about 1 ns a byte; the bare loop only adds the
 // bytes up), exact quantiles and moments of price 15%, the string set lookup 6%.
