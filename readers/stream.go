@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"sync/atomic"
 
@@ -39,19 +40,90 @@ func OpenAll(ctx context.Context, paths []string, opts ...Option) (array.RecordR
 		return nil, fmt.Errorf("readers: %w: no input files", ErrInput)
 	}
 	var files []string
+	var spool string
 	for _, p := range paths {
+		if p == Stdin {
+			if spool != "" {
+				removeSpool(spool)
+				return nil, fmt.Errorf("readers: %w: standard input (-) given twice", ErrInput)
+			}
+			var err error
+			if spool, err = spoolStdin(os.Stdin); err != nil {
+				return nil, err
+			}
+			files = append(files, spool)
+			continue
+		}
 		fs, err := expand(p)
 		if err != nil {
+			removeSpool(spool)
 			return nil, err
 		}
 		files = append(files, fs...)
 	}
-	r := &reader{ctx: ctx, o: o, files: files, batchSize: int64(o.batchSize)}
+	r := &reader{ctx: ctx, o: o, files: files, batchSize: int64(o.batchSize), spool: spool}
 	r.refs.Store(1)
 	if err := r.openFile(0); err != nil {
-		return nil, err
+		removeSpool(spool)
+		return nil, r.named(err)
 	}
 	return r, nil
+}
+
+// FormatOf returns the format of the data a reader from Open or OpenAll reads (as
+// detected from the first file, or set with WithFormat), and Auto for other readers.
+func FormatOf(rr array.RecordReader) Format {
+	if r, ok := rr.(*reader); ok {
+		return r.format
+	}
+	return Auto
+}
+
+// Stdin is the path that Open and OpenAll read from standard input.
+//
+// Standard input is first copied to a temporary file (Parquet and Arrow IPC files need
+// random access, and the format is detected from the first bytes), which the reader
+// removes when it is released; errors name it "stdin". Formats are detected from the
+// content as for a file without an extension (or set with WithFormat).
+const Stdin = "-"
+
+// stdinName is how errors name standard input.
+const stdinName = "stdin"
+
+// spoolStdin copies in to a new temporary file and returns its path.
+func spoolStdin(in io.Reader) (string, error) {
+	f, err := os.CreateTemp("", "assay-stdin-*")
+	if err != nil {
+		return "", inputErr(stdinName, err, "cannot create a temporary file to hold standard input")
+	}
+	if _, err := io.Copy(f, in); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return "", inputErr(stdinName, err, "cannot read")
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return "", inputErr(stdinName, err, "cannot write the temporary copy")
+	}
+	return f.Name(), nil
+}
+
+func removeSpool(path string) {
+	if path != "" {
+		os.Remove(path)
+	}
+}
+
+// named returns err with the temporary copy of standard input named "stdin".
+func (r *reader) named(err error) error {
+	if err == nil || r.spool == "" {
+		return err
+	}
+	var e *Error
+	if errors.As(err, &e) && e.File == r.spool {
+		e.File = stdinName
+	}
+	return err
 }
 
 // detectPath resolves a directory or glob to its first file.
@@ -83,6 +155,7 @@ type reader struct {
 	cur     arrow.Record
 	err     error
 	done    bool
+	spool   string // temporary copy of standard input, removed on Release
 }
 
 func (r *reader) openFile(i int) (err error) {
@@ -220,6 +293,8 @@ func (r *reader) Release() {
 		r.src.close()
 		r.src = nil
 	}
+	removeSpool(r.spool)
+	r.spool = ""
 	r.done = true
 }
 
@@ -235,7 +310,7 @@ func (r *reader) Record() arrow.Record  { return r.cur }
 func (r *reader) Err() error            { return r.err }
 
 func (r *reader) fail(err error) bool {
-	r.err = err
+	r.err = r.named(err)
 	r.done = true
 	if r.pending != nil {
 		r.pending.Release()

@@ -93,6 +93,7 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprintln(w)
+	fmt.Fprintln(w, "DATA: files, directories or globs read as one dataset; - reads standard input")
 	fmt.Fprintln(w, "exit codes: 0 success, 1 checks failed, 2 usage, configuration or input error")
 	fmt.Fprintln(w, "run 'assay <command> -h' for a command's flags")
 }

@@ -79,11 +79,6 @@ func runSchema(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 
 func describeInput(ctx context.Context, path string, rf *readerFlags) (schemaInput, error) {
 	in := schemaInput{Path: path}
-	f, err := readers.Detect(path)
-	if err != nil {
-		return in, err
-	}
-	in.Format = f.String()
 	opts, err := rf.options()
 	if err != nil {
 		return in, err
@@ -93,6 +88,7 @@ func describeInput(ctx context.Context, path string, rf *readerFlags) (schemaInp
 		return in, err
 	}
 	defer rr.Release()
+	in.Format = readers.FormatOf(rr).String()
 	for _, fl := range rr.Schema().Fields() {
 		in.Columns = append(in.Columns, schemaColumn{Name: fl.Name, Type: fl.Type.String(), Nullable: fl.Nullable})
 	}
