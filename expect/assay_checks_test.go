@@ -19,7 +19,7 @@ import (
 
 func TestFresh(t *testing.T) {
 	const typ = "expect_column_max_to_be_fresh"
-	ts := []c4Col{{"ts", c4TS, `["2024-01-01T00:00:00", null, "2024-01-02T00:00:00", "2023-12-31T12:00:00"]`}}
+	ts := []col{{"ts", c4TS, `["2024-01-01T00:00:00", null, "2024-01-02T00:00:00", "2023-12-31T12:00:00"]`}}
 	c4Check(t, []c4Case{
 		{name: "fresh", typ: typ, kwargs: kw("column", "ts", "max_age", "1d", "now", "2024-01-03T00:00:00"),
 			cols: ts, success: true, observed: "2024-01-02T00:00:00", reason: "age equal to max_age passes"},
@@ -27,12 +27,12 @@ func TestFresh(t *testing.T) {
 			cols: ts, success: false, observed: "2024-01-02T00:00:00"},
 		{name: "seconds", typ: typ, kwargs: kw("column", "ts", "max_age", 86400, "now", "2024-01-03T00:00:00Z"), cols: ts, success: true},
 		{name: "zoned timestamps", typ: typ, kwargs: kw("column", "ts", "max_age", "1h", "now", "2024-01-02T01:00:00+01:00"),
-			cols: []c4Col{{"ts", c4TSUTC, `["2024-01-01T23:30:00"]`}}, success: true, observed: "2024-01-01T23:30:00"},
+			cols: []col{{"ts", c4TSUTC, `["2024-01-01T23:30:00"]`}}, success: true, observed: "2024-01-01T23:30:00"},
 		{name: "dates", typ: typ, kwargs: kw("column", "d", "max_age", "2w", "now", "2024-01-15"),
-			cols: []c4Col{{"d", c4Date, `["2023-12-01", "2024-01-01"]`}}, success: true, observed: "2024-01-01T00:00:00"},
-		{name: "empty", typ: typ, kwargs: kw("column", "ts", "max_age", "1d", "now", "2024-01-01"), cols: []c4Col{{"ts", c4TS, `[]`}},
+			cols: []col{{"d", c4Date, `["2023-12-01", "2024-01-01"]`}}, success: true, observed: "2024-01-01T00:00:00"},
+		{name: "empty", typ: typ, kwargs: kw("column", "ts", "max_age", "1d", "now", "2024-01-01"), cols: []col{{"ts", c4TS, `[]`}},
 			success: false, observed: "<nil>", reason: "no timestamp is not fresh"},
-		{name: "wrong type", typ: typ, kwargs: kw("column", "ts", "max_age", "1d"), cols: []c4Col{{"ts", c4Str, `["2024-01-01"]`}}, exception: true},
+		{name: "wrong type", typ: typ, kwargs: kw("column", "ts", "max_age", "1d"), cols: []col{{"ts", c4Str, `["2024-01-01"]`}}, exception: true},
 		{name: "bad age", typ: typ, kwargs: kw("column", "ts", "max_age", "soon"), buildErr: true},
 		{name: "bad now", typ: typ, kwargs: kw("column", "ts", "max_age", "1d", "now", "yesterday"), buildErr: true},
 	})
@@ -67,7 +67,7 @@ func writeCSV(t *testing.T, name, body string) string {
 func TestInOtherDataset(t *testing.T) {
 	const typ = "expect_column_values_to_be_in_other_dataset"
 	users := writeCSV(t, "users.csv", "id,name,score\n1,ann,1.5\n2,bob,2\n3,cy,3.25\n,nobody,\n")
-	ids := []c4Col{{"user_id", c4I32, `[1, 2, null, 5, 3, 5]`}, {"who", c4Str, `["ann", "bob", "x", "eve", "cy", "ann"]`}}
+	ids := []col{{"user_id", c4I32, `[1, 2, null, 5, 3, 5]`}, {"who", c4Str, `["ann", "bob", "x", "eve", "cy", "ann"]`}}
 	c4Check(t, []c4Case{
 		{name: "orphans", typ: typ, kwargs: kw("column", "user_id", "other_path", users, "other_column", "id"),
 			cols: ids, success: false, unexpected: []any{5, 5}, missing: 1, reason: "int32 and CSV int64 compare by value"},
@@ -76,11 +76,11 @@ func TestInOtherDataset(t *testing.T) {
 		{name: "strings", typ: typ, kwargs: kw("column", "who", "other_path", users, "other_column", "name"),
 			cols: ids, success: false, unexpected: []any{"x", "eve"}},
 		{name: "floats", typ: typ, kwargs: kw("column", "s", "other_path", users, "other_column", "score"),
-			cols: []c4Col{{"s", c4F64, `[1.5, 2.0, 2.5, null, 3.25]`}}, success: false, unexpected: []any{2.5}, reason: "integral and fractional keys"},
+			cols: []col{{"s", c4F64, `[1.5, 2.0, 2.5, null, 3.25]`}}, success: false, unexpected: []any{2.5}, reason: "integral and fractional keys"},
 		{name: "ints against floats", typ: typ, kwargs: kw("column", "s", "other_path", users, "other_column", "score"),
-			cols: []c4Col{{"s", c4Int, `[2, 3]`}}, success: false, unexpected: []any{3}},
+			cols: []col{{"s", c4Int, `[2, 3]`}}, success: false, unexpected: []any{3}},
 		{name: "empty", typ: typ, kwargs: kw("column", "user_id", "other_path", users, "other_column", "id"),
-			cols: []c4Col{{"user_id", c4Int, `[]`}}, success: true},
+			cols: []col{{"user_id", c4Int, `[]`}}, success: true},
 		{name: "kind mismatch", typ: typ, kwargs: kw("column", "who", "other_path", users, "other_column", "id"), cols: ids, exception: true},
 		{name: "other column missing", typ: typ, kwargs: kw("column", "user_id", "other_path", users), cols: ids, exception: true,
 			reason: "other_column defaults to user_id, which users.csv lacks"},
@@ -93,15 +93,15 @@ func TestRowCountEqualsOther(t *testing.T) {
 	const typ = "expect_table_row_count_to_equal_other_dataset"
 	other := writeCSV(t, "other.csv", "a\n1\n2\n3\n")
 	c4Check(t, []c4Case{
-		{name: "equal", typ: typ, kwargs: kw("other_path", other), cols: []c4Col{{"x", c4Int, `[1, null, 3]`}}, success: true, observed: 3},
-		{name: "differ", typ: typ, kwargs: kw("other_path", other), cols: []c4Col{{"x", c4Int, `[]`}}, success: false, observed: 0},
-		{name: "missing file", typ: typ, kwargs: kw("other_path", other+".gone"), cols: []c4Col{{"x", c4Int, `[]`}}, exception: true},
+		{name: "equal", typ: typ, kwargs: kw("other_path", other), cols: []col{{"x", c4Int, `[1, null, 3]`}}, success: true, observed: 3},
+		{name: "differ", typ: typ, kwargs: kw("other_path", other), cols: []col{{"x", c4Int, `[]`}}, success: false, observed: 0},
+		{name: "missing file", typ: typ, kwargs: kw("other_path", other+".gone"), cols: []col{{"x", c4Int, `[]`}}, exception: true},
 	})
 }
 
 func TestSchemaMatch(t *testing.T) {
 	const typ = "expect_table_schema_to_match"
-	cols := []c4Col{{"id", c4Int, `[1]`}, {"name", c4Str, `["a"]`}, {"ts", c4TS, `[null]`}}
+	cols := []col{{"id", c4Int, `[1]`}, {"name", c4Str, `["a"]`}, {"ts", c4TS, `[null]`}}
 	list := func(kv ...string) []any {
 		var out []any
 		for i := 0; i+1 < len(kv); i += 2 {
@@ -117,7 +117,7 @@ func TestSchemaMatch(t *testing.T) {
 		{name: "extra allowed ordered", typ: typ, kwargs: kw("schema", list("id", "int", "ts", "timestamp"), "ordered", true, "allow_extra_columns", true), cols: cols, success: true},
 		{name: "type mismatch", typ: typ, kwargs: kw("schema", list("id", "float", "name", "str", "ts", "timestamp")), cols: cols, success: false},
 		{name: "missing column", typ: typ, kwargs: kw("schema", list("id", "int", "name", "str", "ts", "timestamp", "extra", "int"), "allow_extra_columns", true), cols: cols, success: false},
-		{name: "empty table", typ: typ, kwargs: kw("schema", list("id", "int64")), cols: []c4Col{{"id", c4Int, `[]`}}, success: true},
+		{name: "empty table", typ: typ, kwargs: kw("schema", list("id", "int64")), cols: []col{{"id", c4Int, `[]`}}, success: true},
 		{name: "both schema and path", typ: typ, kwargs: kw("schema", list("id", "int"), "schema_path", "x.arrow"), buildErr: true},
 		{name: "neither", typ: typ, kwargs: kw(), buildErr: true},
 		{name: "object with ordered", typ: typ, kwargs: kw("schema", map[string]any{"id": "int"}, "ordered", true), buildErr: true},
@@ -133,7 +133,7 @@ func TestSchemaMatchesGo(t *testing.T) {
 	if err := expect.ConfigError(e); err != nil {
 		t.Fatal(err)
 	}
-	rr := c4Table(t, mem, 0, false, c4Col{"id", c4Int, `[1]`}, c4Col{"name", c4LStr, `["x"]`})
+	rr := table(t, mem, 0, false, col{"id", c4Int, `[1]`}, col{"name", c4LStr, `["x"]`})
 	defer rr.Release()
 	m := c4Run(t, e, rr)
 	if m["success"] != false {
@@ -152,7 +152,7 @@ func TestOpenOtherErrorWraps(t *testing.T) {
 	}
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	rr := c4Table(t, mem, 0, false, c4Col{"a", c4Int, `[1]`})
+	rr := table(t, mem, 0, false, col{"a", c4Int, `[1]`})
 	defer rr.Release()
 	_, err := expect.Validate(context.Background(), expect.NewSuite("t", e), rr)
 	if !errors.Is(err, expect.ErrOtherDataset) {

@@ -11,9 +11,9 @@ import (
 
 func TestKLDivergence(t *testing.T) {
 	const typ = "expect_column_kl_divergence_to_be_less_than"
-	abc := []c4Col{{"c", c4Str, `["A", "A", "A", "A", "A", "B", "B", "B", "C", "C", null]`}}
+	abc := []col{{"c", c4Str, `["A", "A", "A", "A", "A", "B", "B", "B", "C", "C", null]`}}
 	third := 1.0 / 3
-	x := []c4Col{{"x", c4F64, `[0.5, 1.5, 1.5, 2.5, 5, null]`}}
+	x := []col{{"x", c4F64, `[0.5, 1.5, 1.5, 2.5, 5, null]`}}
 	c4Check(t, []c4Case{
 		// scipy.stats.entropy([.5, .3, .2], [1/3]*3) = 0.06895927460353621 (GX's docstring example)
 		{name: "categorical", typ: typ, kwargs: kw("column", "c", "threshold", 0.1,
@@ -40,7 +40,7 @@ func TestKLDivergence(t *testing.T) {
 			cols: x, success: false, observed: "<nil>"},
 		{name: "no data", typ: typ, kwargs: kw("column", "x", "threshold", 1,
 			"partition_object", map[string]any{"bins": []any{0, 1}, "weights": []any{1}}),
-			cols: []c4Col{{"x", c4Int, `[null]`}}, success: false, observed: "<nil>"},
+			cols: []col{{"x", c4Int, `[null]`}}, success: false, observed: "<nil>"},
 		{name: "auto partition", typ: typ, kwargs: kw("column", "x", "partition_object", nil, "threshold", nil),
 			cols: x, success: true, observed: 0.0},
 		{name: "auto categorical", typ: typ, kwargs: kw("column", "c", "partition_object", nil, "bucketize_data", false, "threshold", 0),

@@ -13,8 +13,8 @@ import (
 )
 
 func TestColumnPairs(t *testing.T) {
-	ab := func(a, b string, ta, tb arrow.DataType) []c4Col {
-		return []c4Col{{"a", ta, a}, {"b", tb, b}}
+	ab := func(a, b string, ta, tb arrow.DataType) []col {
+		return []col{{"a", ta, a}, {"b", tb, b}}
 	}
 	c4Check(t, []c4Case{
 		{name: "equal default ignore", typ: "expect_column_pair_values_to_be_equal", kwargs: kw("column_A", "a", "column_B", "b"),
@@ -55,7 +55,7 @@ func TestColumnPairs(t *testing.T) {
 func TestPairIndexColumns(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	rr := c4Table(t, mem, 2, true, c4Col{"a", c4Int, `[1, 5, 3]`}, c4Col{"b", c4Int, `[1, 2, 3]`}, c4Col{"id", c4Str, `["r0", "r1", "r2"]`})
+	rr := table(t, mem, 2, true, col{"a", c4Int, `[1, 5, 3]`}, col{"b", c4Int, `[1, 2, 3]`}, col{"id", c4Str, `["r0", "r1", "r2"]`})
 	defer rr.Release()
 	e := expect.PairEqual("a", "b", expect.With("result_format", map[string]any{"result_format": "COMPLETE", "unexpected_index_column_names": []any{"id"}}))
 	if err := expect.ConfigError(e); err != nil {

@@ -18,93 +18,11 @@ import (
 	"github.com/assay-go/assay/expect"
 )
 
-// c4Col is one test column: a name, an Arrow type and its values as a JSON array.
-type c4Col struct {
-	name string
-	typ  arrow.DataType
-	json string
-}
-
-// c4Table builds a record reader over cols split into batches of batchRows rows (0:
-// one batch); with slice, every column is built with a leading and a trailing null row
-// and sliced, so kernels see non-zero offsets.
-func c4Table(t testing.TB, mem memory.Allocator, batchRows int, slice bool, cols ...c4Col) array.RecordReader {
-	t.Helper()
-	fields := make([]arrow.Field, len(cols))
-	arrs := make([]arrow.Array, len(cols))
-	n := 0
-	for i, c := range cols {
-		fields[i] = arrow.Field{Name: c.name, Type: c.typ, Nullable: true}
-		js := strings.TrimSpace(c.json)
-		if slice {
-			inner := strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(js, "["), "]"))
-			if inner == "" {
-				js = "[null, null]"
-			} else {
-				js = "[null, " + inner + ", null]"
-			}
-		}
-		a, _, err := array.FromJSON(mem, c.typ, strings.NewReader(js))
-		if err != nil {
-			t.Fatalf("column %s: %v", c.name, err)
-		}
-		if slice {
-			s := array.NewSlice(a, 1, int64(a.Len()-1))
-			a.Release()
-			a = s
-		}
-		if i > 0 && a.Len() != n {
-			t.Fatalf("column %s has %d rows, want %d", c.name, a.Len(), n)
-		}
-		n = a.Len()
-		arrs[i] = a
-	}
-	schema := arrow.NewSchema(fields, nil)
-	step := batchRows
-	if step <= 0 || step > n {
-		step = max(n, 1)
-	}
-	var recs []arrow.Record
-	for lo := 0; lo < max(n, 1); lo += step {
-		hi := min(lo+step, n)
-		part := make([]arrow.Array, len(arrs))
-		for i, a := range arrs {
-			part[i] = array.NewSlice(a, int64(lo), int64(hi))
-		}
-		recs = append(recs, array.NewRecord(schema, part, int64(hi-lo)))
-		for _, p := range part {
-			p.Release()
-		}
-	}
-	for _, a := range arrs {
-		a.Release()
-	}
-	rr, err := array.NewRecordReader(schema, recs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range recs {
-		r.Release()
-	}
-	return rr
-}
-
-// c4Run validates one expectation over rr and returns the result's public JSON.
+// c4Run validates one expectation over rr with result format COMPLETE and returns the
+// result's public JSON.
 func c4Run(t testing.TB, e expect.Expectation, rr array.RecordReader) map[string]any {
 	t.Helper()
-	rep, err := expect.Validate(context.Background(), expect.NewSuite("t", e), rr, expect.WithResultFormat(expect.ResultFormat{Format: "COMPLETE"}))
-	if err != nil {
-		t.Fatalf("Validate: %v", err)
-	}
-	b, err := json.Marshal(rep.Results[0])
-	if err != nil {
-		t.Fatalf("marshal: %v", err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
+	return run(t, e, rr, expect.WithResultFormat(expect.ResultFormat{Format: "COMPLETE"}))
 }
 
 // c4Case is one table-driven expectation test. want* fields that are nil are not
@@ -113,7 +31,7 @@ type c4Case struct {
 	name   string
 	typ    string
 	kwargs map[string]any
-	cols   []c4Col
+	cols   []col
 	// buildErr: the configuration must be rejected.
 	buildErr bool
 	// exception: the result must be an exception (wrong column type, missing column).
@@ -145,7 +63,7 @@ func c4Check(t *testing.T, cases []c4Case) {
 				slice bool
 			}{{0, false}, {2, true}, {1, false}} {
 				mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-				rr := c4Table(t, mem, v.batch, v.slice, c.cols...)
+				rr := table(t, mem, v.batch, v.slice, c.cols...)
 				m := c4Run(t, e, rr)
 				rr.Release()
 				mem.AssertSize(t, 0)
@@ -255,20 +173,20 @@ func TestStrftimeExpectation(t *testing.T) {
 	const typ = "expect_column_values_to_match_strftime_format"
 	c4Check(t, []c4Case{
 		{name: "iso dates", typ: typ, kwargs: kw("column", "a", "strftime_format", "%Y-%m-%d"),
-			cols:    []c4Col{{"a", c4Str, `["2019-04-01", null, "2019-4-2", "2019-02-29", "2020-02-29"]`}},
+			cols:    []col{{"a", c4Str, `["2019-04-01", null, "2019-4-2", "2019-02-29", "2020-02-29"]`}},
 			success: false, unexpected: []any{"2019-02-29"}, missing: 1, reason: "2019 is not a leap year; %m takes one digit"},
 		{name: "large_utf8 with mostly", typ: typ, kwargs: kw("column", "a", "strftime_format", "%d/%m/%Y %H:%M", "mostly", 0.5),
-			cols:    []c4Col{{"a", c4LStr, `["31/12/2020 23:59", "31/12/2020 24:00", "1/1/2021  0:00"]`}},
+			cols:    []col{{"a", c4LStr, `["31/12/2020 23:59", "31/12/2020 24:00", "1/1/2021  0:00"]`}},
 			success: true, unexpected: []any{"31/12/2020 24:00"}, reason: "hour 24 is out of range; whitespace runs match"},
 		{name: "empty column", typ: typ, kwargs: kw("column", "a", "strftime_format", "%Y"),
-			cols: []c4Col{{"a", c4Str, `[]`}}, success: true, unexpected: []any{}, reason: "vacuous"},
+			cols: []col{{"a", c4Str, `[]`}}, success: true, unexpected: []any{}, reason: "vacuous"},
 		{name: "all null", typ: typ, kwargs: kw("column", "a", "strftime_format", "%Y"),
-			cols: []c4Col{{"a", c4Str, `[null, null]`}}, success: true, reason: "nulls are missing"},
+			cols: []col{{"a", c4Str, `[null, null]`}}, success: true, reason: "nulls are missing"},
 		{name: "wrong type", typ: typ, kwargs: kw("column", "a", "strftime_format", "%Y"),
-			cols: []c4Col{{"a", c4Int, `[2019]`}}, exception: true, reason: "GX raises for non-string values"},
+			cols: []col{{"a", c4Int, `[2019]`}}, exception: true, reason: "GX raises for non-string values"},
 		{name: "bad directive", typ: typ, kwargs: kw("column", "a", "strftime_format", "%D"), buildErr: true, reason: "strptime rejects %D"},
 		{name: "missing column", typ: typ, kwargs: kw("column", "zz", "strftime_format", "%Y"),
-			cols: []c4Col{{"a", c4Str, `["2019"]`}}, exception: true},
+			cols: []col{{"a", c4Str, `["2019"]`}}, exception: true},
 	})
 }
 
@@ -276,28 +194,28 @@ func TestDateutilExpectation(t *testing.T) {
 	const typ = "expect_column_values_to_be_dateutil_parseable"
 	c4Check(t, []c4Case{
 		{name: "mixed", typ: typ, kwargs: kw("column", "a"),
-			cols:    []c4Col{{"a", c4Str, `["2019-04-01", "Jan 5, 2020", "cat", null, "01/01/2011 10:00 PM", "2019-13-01"]`}},
+			cols:    []col{{"a", c4Str, `["2019-04-01", "Jan 5, 2020", "cat", null, "01/01/2011 10:00 PM", "2019-13-01"]`}},
 			success: false, unexpected: []any{"cat", "2019-13-01"}, reason: "words and month 13 fail"},
-		{name: "empty", typ: typ, kwargs: kw("column", "a"), cols: []c4Col{{"a", c4Str, `[]`}}, success: true},
-		{name: "wrong type", typ: typ, kwargs: kw("column", "a"), cols: []c4Col{{"a", c4F64, `[1.5]`}}, exception: true},
+		{name: "empty", typ: typ, kwargs: kw("column", "a"), cols: []col{{"a", c4Str, `[]`}}, success: true},
+		{name: "wrong type", typ: typ, kwargs: kw("column", "a"), cols: []col{{"a", c4F64, `[1.5]`}}, exception: true},
 	})
 }
 
 func TestJSONExpectations(t *testing.T) {
 	c4Check(t, []c4Case{
 		{name: "parseable", typ: "expect_column_values_to_be_json_parseable", kwargs: kw("column", "a"),
-			cols:    []c4Col{{"a", c4Str, `["{\"a\":1}", "[1, NaN]", " 3 ", "{a:1}", null, ""]`}},
+			cols:    []col{{"a", c4Str, `["{\"a\":1}", "[1, NaN]", " 3 ", "{a:1}", null, ""]`}},
 			success: false, unexpected: []any{"{a:1}", ""}, reason: "Python accepts NaN and surrounding whitespace"},
 		{name: "parseable mostly", typ: "expect_column_values_to_be_json_parseable", kwargs: kw("column", "a", "mostly", 0.5),
-			cols: []c4Col{{"a", c4Str, `["1", "x"]`}}, success: true},
+			cols: []col{{"a", c4Str, `["1", "x"]`}}, success: true},
 		{name: "parseable wrong type", typ: "expect_column_values_to_be_json_parseable", kwargs: kw("column", "a"),
-			cols: []c4Col{{"a", c4Bool, `[true]`}}, exception: true},
+			cols: []col{{"a", c4Bool, `[true]`}}, exception: true},
 		{name: "schema", typ: "expect_column_values_to_match_json_schema",
 			kwargs:  kw("column", "a", "json_schema", map[string]any{"type": "object", "required": []any{"id"}, "properties": map[string]any{"id": map[string]any{"type": "integer"}}}),
-			cols:    []c4Col{{"a", c4Str, `["{\"id\": 1}", "{\"id\": \"x\"}", "{}", "not json", null]`}},
+			cols:    []col{{"a", c4Str, `["{\"id\": 1}", "{\"id\": \"x\"}", "{}", "not json", null]`}},
 			success: false, unexpected: []any{`{"id": "x"}`, "{}", "not json"}},
 		{name: "schema empty input", typ: "expect_column_values_to_match_json_schema", kwargs: kw("column", "a", "json_schema", map[string]any{}),
-			cols: []c4Col{{"a", c4Str, `[]`}}, success: true},
+			cols: []col{{"a", c4Str, `[]`}}, success: true},
 		{name: "invalid schema", typ: "expect_column_values_to_match_json_schema", kwargs: kw("column", "a", "json_schema", map[string]any{"type": 5}),
 			buildErr: true},
 	})
@@ -306,21 +224,21 @@ func TestJSONExpectations(t *testing.T) {
 func TestTypeExpectations(t *testing.T) {
 	c4Check(t, []c4Case{
 		{name: "of type alias", typ: "expect_column_values_to_be_of_type", kwargs: kw("column", "a", "type_", "int"),
-			cols: []c4Col{{"a", c4I32, `[1, null]`}}, success: true, observed: "int32"},
+			cols: []col{{"a", c4I32, `[1, null]`}}, success: true, observed: "int32"},
 		{name: "of type exact", typ: "expect_column_values_to_be_of_type", kwargs: kw("column", "a", "type_", "int64"),
-			cols: []c4Col{{"a", c4I32, `[1]`}}, success: false, observed: "int32"},
+			cols: []col{{"a", c4I32, `[1]`}}, success: false, observed: "int32"},
 		{name: "datetime64", typ: "expect_column_values_to_be_of_type", kwargs: kw("column", "a", "type_", "datetime64[ns]"),
-			cols: []c4Col{{"a", c4TS, `["2020-01-01T00:00:00"]`}}, success: true},
+			cols: []col{{"a", c4TS, `["2020-01-01T00:00:00"]`}}, success: true},
 		{name: "tz aware", typ: "expect_column_values_to_be_of_type", kwargs: kw("column", "a", "type_", "datetime64[ns, UTC]"),
-			cols: []c4Col{{"a", c4TS, `[]`}}, success: false, reason: "a naive timestamp has no zone"},
+			cols: []col{{"a", c4TS, `[]`}}, success: false, reason: "a naive timestamp has no zone"},
 		{name: "type list", typ: "expect_column_values_to_be_in_type_list", kwargs: kw("column", "a", "type_list", []any{"float", "str"}),
-			cols: []c4Col{{"a", c4LStr, `["x"]`}}, success: true, observed: "large_utf8"},
+			cols: []col{{"a", c4LStr, `["x"]`}}, success: true, observed: "large_utf8"},
 		{name: "type list miss", typ: "expect_column_values_to_be_in_type_list", kwargs: kw("column", "a", "type_list", []any{"bool"}),
-			cols: []c4Col{{"a", c4Date, `[]`}}, success: false, observed: "date32"},
+			cols: []col{{"a", c4Date, `[]`}}, success: false, observed: "date32"},
 		{name: "type list null", typ: "expect_column_values_to_be_in_type_list", kwargs: kw("column", "a", "type_list", nil),
-			cols: []c4Col{{"a", c4Date, `[]`}}, success: true},
+			cols: []col{{"a", c4Date, `[]`}}, success: true},
 		{name: "missing column", typ: "expect_column_values_to_be_of_type", kwargs: kw("column", "b", "type_", "int"),
-			cols: []c4Col{{"a", c4Int, `[1]`}}, exception: true},
+			cols: []col{{"a", c4Int, `[1]`}}, exception: true},
 	})
 }
 
@@ -329,15 +247,15 @@ func TestZScores(t *testing.T) {
 	c4Check(t, []c4Case{
 		// mean 0, sample std 1: z = -1, 0, 1; |z| < 1 fails at ±1.
 		{name: "double sided", typ: typ, kwargs: kw("column", "a", "threshold", 1, "double_sided", true),
-			cols: []c4Col{{"a", c4Int, `[-1, 0, null, 1]`}}, success: false, unexpected: []any{-1, 1}, missing: 1},
+			cols: []col{{"a", c4Int, `[-1, 0, null, 1]`}}, success: false, unexpected: []any{-1, 1}, missing: 1},
 		{name: "one sided", typ: typ, kwargs: kw("column", "a", "threshold", 1, "double_sided", false),
-			cols: []c4Col{{"a", c4F64, `[-1, 0, 1]`}}, success: false, unexpected: []any{1.0}},
+			cols: []col{{"a", c4F64, `[-1, 0, 1]`}}, success: false, unexpected: []any{1.0}},
 		{name: "outlier", typ: typ, kwargs: kw("column", "a", "threshold", 1.5),
-			cols: []c4Col{{"a", c4F64, `[1, 1, 1, 1, 1, 1, 1, 1, 1, 100]`}}, success: false, unexpected: []any{100.0}},
+			cols: []col{{"a", c4F64, `[1, 1, 1, 1, 1, 1, 1, 1, 1, 100]`}}, success: false, unexpected: []any{100.0}},
 		{name: "mostly", typ: typ, kwargs: kw("column", "a", "threshold", 1.5, "mostly", 0.9),
-			cols: []c4Col{{"a", c4F64, `[1, 1, 1, 1, 1, 1, 1, 1, 1, 100]`}}, success: true},
-		{name: "empty", typ: typ, kwargs: kw("column", "a", "threshold", 3), cols: []c4Col{{"a", c4F64, `[]`}}, success: true},
-		{name: "wrong type", typ: typ, kwargs: kw("column", "a", "threshold", 3), cols: []c4Col{{"a", c4Str, `["1"]`}}, exception: true},
+			cols: []col{{"a", c4F64, `[1, 1, 1, 1, 1, 1, 1, 1, 1, 100]`}}, success: true},
+		{name: "empty", typ: typ, kwargs: kw("column", "a", "threshold", 3), cols: []col{{"a", c4F64, `[]`}}, success: true},
+		{name: "wrong type", typ: typ, kwargs: kw("column", "a", "threshold", 3), cols: []col{{"a", c4Str, `["1"]`}}, exception: true},
 		{name: "no threshold", typ: typ, kwargs: kw("column", "a"), buildErr: true},
 	})
 }
@@ -440,20 +358,20 @@ func TestUserCheckBuilders(t *testing.T) {
 	cfg := expect.Config{Type: "user_check", Kwargs: map[string]any{"mostly": 0.5}}
 	for _, c := range []struct {
 		e          expect.Expectation
-		cols       []c4Col
+		cols       []col
 		unexpected string
 		exception  bool
 	}{
-		{even(cfg), []c4Col{{"n", c4I32, `[2, 3, null, 4, 5]`}}, `[3,5]`, false},
-		{even(cfg), []c4Col{{"n", c4F64, `[]`}}, `[]`, false},
-		{even(cfg), []c4Col{{"n", c4Str, `["2"]`}}, ``, true},
-		{upper(cfg), []c4Col{{"s", c4LStr, `["AB", "aB", null]`}}, `["aB"]`, false},
-		{upper(cfg), []c4Col{{"s", c4Int, `[1]`}}, ``, true},
-		{weekend(cfg), []c4Col{{"d", c4Date, `["2024-01-06", "2024-01-05", null]`}}, `["2024-01-05"]`, false},
+		{even(cfg), []col{{"n", c4I32, `[2, 3, null, 4, 5]`}}, `[3,5]`, false},
+		{even(cfg), []col{{"n", c4F64, `[]`}}, `[]`, false},
+		{even(cfg), []col{{"n", c4Str, `["2"]`}}, ``, true},
+		{upper(cfg), []col{{"s", c4LStr, `["AB", "aB", null]`}}, `["aB"]`, false},
+		{upper(cfg), []col{{"s", c4Int, `[1]`}}, ``, true},
+		{weekend(cfg), []col{{"d", c4Date, `["2024-01-06", "2024-01-05", null]`}}, `["2024-01-05"]`, false},
 	} {
 		for _, slice := range []bool{false, true} {
 			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-			rr := c4Table(t, mem, 2, slice, c.cols...)
+			rr := table(t, mem, 2, slice, c.cols...)
 			m := c4Run(t, c.e, rr)
 			rr.Release()
 			mem.AssertSize(t, 0)

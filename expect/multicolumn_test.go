@@ -14,7 +14,7 @@ import (
 )
 
 func TestMulticolumn(t *testing.T) {
-	abc := []c4Col{
+	abc := []col{
 		{"a", c4Int, `[1, 1, 2, 1, null, null]`},
 		{"b", c4F64, `[1.0, 2, 2, 1, null, null]`},
 		{"c", c4Str, `["x", "y", "x", "x", null, "x"]`},
@@ -31,9 +31,9 @@ func TestMulticolumn(t *testing.T) {
 		{name: "compound unique mostly", typ: "expect_compound_columns_to_be_unique", kwargs: kw("column_list", []any{"a", "b", "c"}, "mostly", 0.5),
 			cols: abc, success: true, unexpected: []any{map[string]any{"a": 1, "b": 1.0, "c": "x"}, map[string]any{"a": 1, "b": 1.0, "c": "x"}}},
 		{name: "compound unique empty", typ: "expect_compound_columns_to_be_unique", kwargs: kw("column_list", []any{"a", "b"}),
-			cols: []c4Col{{"a", c4Int, `[]`}, {"b", c4Int, `[]`}}, success: true},
+			cols: []col{{"a", c4Int, `[]`}, {"b", c4Int, `[]`}}, success: true},
 		{name: "compound wrong type", typ: "expect_compound_columns_to_be_unique", kwargs: kw("column_list", []any{"a"}),
-			cols: []c4Col{{"a", arrow.ListOf(c4Int), `[[1]]`}}, exception: true},
+			cols: []col{{"a", arrow.ListOf(c4Int), `[[1]]`}}, exception: true},
 		{name: "compound duplicate column", typ: "expect_compound_columns_to_be_unique", kwargs: kw("column_list", []any{"a", "a"}), buildErr: true},
 		{name: "within record", typ: "expect_select_column_values_to_be_unique_within_record", kwargs: kw("column_list", []any{"a", "b"}),
 			cols: abc, success: false, unexpected: []any{map[string]any{"a": 1, "b": 1.0}, map[string]any{"a": 2, "b": 2.0}, map[string]any{"a": 1, "b": 1.0}},
@@ -48,7 +48,7 @@ func TestMulticolumn(t *testing.T) {
 		{name: "sum", typ: "expect_multicolumn_sum_to_equal", kwargs: kw("column_list", []any{"a", "b"}, "sum_total", 2),
 			cols: abc, success: false, unexpected: []any{map[string]any{"a": 1, "b": 2.0}, map[string]any{"a": 2, "b": 2.0}}, missing: 2},
 		{name: "sum ints nulls as zero", typ: "expect_multicolumn_sum_to_equal", kwargs: kw("column_list", []any{"x", "y"}, "sum_total", 3),
-			cols: []c4Col{{"x", c4Int, `[1, 3, null]`}, {"y", c4I32, `[2, null, 3]`}}, success: true},
+			cols: []col{{"x", c4Int, `[1, 3, null]`}, {"y", c4I32, `[2, null, 3]`}}, success: true},
 		{name: "sum wrong type", typ: "expect_multicolumn_sum_to_equal", kwargs: kw("column_list", []any{"a", "c"}, "sum_total", 2),
 			cols: abc, exception: true},
 		{name: "sum missing total", typ: "expect_multicolumn_sum_to_equal", kwargs: kw("column_list", []any{"a", "c"}), buildErr: true},
@@ -60,7 +60,7 @@ func TestMulticolumn(t *testing.T) {
 func TestCompoundUniqueSummaryLimit(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	rr := c4Table(t, mem, 3, false, c4Col{"a", c4Int, `[1, 1, 1, 1, 1, 2, 2, 3]`}, c4Col{"b", c4Str, `["x", "x", "x", "x", "x", "y", "y", "z"]`})
+	rr := table(t, mem, 3, false, col{"a", c4Int, `[1, 1, 1, 1, 1, 2, 2, 3]`}, col{"b", c4Str, `["x", "x", "x", "x", "x", "y", "y", "z"]`})
 	defer rr.Release()
 	e := expect.CompoundUnique([]string{"a", "b"}, expect.With("result_format", map[string]any{"result_format": "SUMMARY", "partial_unexpected_count": 3}))
 	rep, err := expect.Validate(context.Background(), expect.NewSuite("t", e), rr)
@@ -102,10 +102,10 @@ func ExampleCompoundUnique() {
 func TestSameTypeDifferentColumns(t *testing.T) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	rr := c4Table(t, mem, 2, true,
-		c4Col{"x", c4F64, `[0, 0, 0, 0, 0, 0, 0, 0, 0, 100]`}, c4Col{"y", c4F64, `[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]`},
-		c4Col{"tx", c4TS, `["2024-01-01T00:00:00", null, null, null, null, null, null, null, null, null]`},
-		c4Col{"ty", c4TS, `["2020-01-01T00:00:00", null, null, null, null, null, null, null, null, null]`})
+	rr := table(t, mem, 2, true,
+		col{"x", c4F64, `[0, 0, 0, 0, 0, 0, 0, 0, 0, 100]`}, col{"y", c4F64, `[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]`},
+		col{"tx", c4TS, `["2024-01-01T00:00:00", null, null, null, null, null, null, null, null, null]`},
+		col{"ty", c4TS, `["2020-01-01T00:00:00", null, null, null, null, null, null, null, null, null]`})
 	defer rr.Release()
 	z1 := expect.ZScoresLessThan("x", 2, true)
 	z2 := expect.ZScoresLessThan("y", 2, true)
