@@ -3,7 +3,6 @@ package metric
 import (
 	"fmt"
 	"math/rand/v2"
-	"reflect"
 	"strings"
 	"testing"
 
@@ -38,54 +37,7 @@ func TestAggregateStatesMerge(t *testing.T) {
 				return fmt.Sprintf("%d %d %d %q %q", x.N, x.Rows, x.Missing, x.Min, x.Max)
 			}},
 	}
-	for _, sc := range cases {
-		for _, typ := range sc.types {
-			for _, withSel := range []bool{false, true} {
-				t.Run(fmt.Sprintf("%s/%s/sel=%v", sc.name, typ, withSel), func(t *testing.T) {
-					for trial := 0; trial < 25; trial++ {
-						rng := rand.New(rand.NewPCG(uint64(trial), 11))
-						var col arrow.Array
-						if typ.ID() == arrow.LARGE_STRING {
-							col = largeStrings(mem, rng, 1+rng.IntN(600))
-						} else {
-							col = column(mem, rng, typ, 1+rng.IntN(600))
-						}
-						pieces := split(rng, col, withSel)
-						ownSome(mem, pieces)
-						update := func(s State, p piece) {
-							b := &Batch{Cols: []arrow.Array{p.arr}, Offset: p.off, Rows: p.arr.Len(), Selected: p.sel, SelectedCount: p.cnt}
-							require.NoError(t, s.Update(b))
-						}
-						seq := sc.new(typ)
-						for _, p := range pieces {
-							update(seq, p)
-						}
-						parts := make([]State, 1+rng.IntN(4))
-						for i := range parts {
-							parts[i] = sc.new(typ)
-						}
-						for _, i := range rng.Perm(len(pieces)) {
-							update(parts[rng.IntN(len(parts))], pieces[i])
-						}
-						order := rng.Perm(len(parts))
-						merged := parts[order[0]]
-						for _, i := range order[1:] {
-							require.NoError(t, merged.Merge(parts[i]))
-						}
-						if want, got := sc.observe(seq), sc.observe(merged); !reflect.DeepEqual(want, got) {
-							t.Fatalf("trial %d: merged differs\nsequential: %v\nmerged:     %v", trial, want, got)
-						}
-						release(seq)
-						release(parts...)
-						for _, p := range pieces {
-							p.arr.Release()
-						}
-						col.Release()
-					}
-				})
-			}
-		}
-	}
+	checkMergeProperty(t, mem, cases, 11)
 }
 
 func largeStrings(mem memory.Allocator, rng *rand.Rand, n int) arrow.Array {
