@@ -250,10 +250,17 @@ func TestCSVPipeline(t *testing.T) {
 	_, err := readPath(t, p, WithInferRows(100), WithBatchSize(1000))
 	wantInputErr(t, err, "pipe.csv:40002", "3 fields, want 2")
 
+	releaseEarly(t, p)
+}
+
+// releaseEarly opens path five times, reads three batches and releases the reader:
+// no Arrow memory is left and the background parsing goroutines stop.
+func releaseEarly(t *testing.T, path string) {
+	t.Helper()
 	before := runtime.NumGoroutine()
 	for range 5 {
 		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-		rr, err := Open(context.Background(), p, WithInferRows(100), WithBatchSize(1000), WithAllocator(mem))
+		rr, err := Open(context.Background(), path, WithInferRows(100), WithBatchSize(1000), WithAllocator(mem))
 		if err != nil {
 			t.Fatal(err)
 		}

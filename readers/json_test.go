@@ -1,15 +1,11 @@
 package readers
 
 import (
-	"context"
 	"fmt"
-	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
-	"github.com/apache/arrow/go/v17/arrow/memory"
 )
 
 func TestJSON(t *testing.T) {
@@ -163,23 +159,5 @@ func TestJSONPipeline(t *testing.T) {
 	_, err := readPath(t, p, WithInferRows(100), WithBatchSize(1000))
 	wantInputErr(t, err, "pipe.ndjson:20001", `"\"oops\""`, "int64")
 
-	before := runtime.NumGoroutine()
-	for range 5 {
-		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-		rr, err := Open(context.Background(), p, WithInferRows(100), WithBatchSize(1000), WithAllocator(mem))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i := 0; i < 3 && rr.Next(); i++ {
-		}
-		rr.Release()
-		mem.AssertSize(t, 0)
-	}
-	deadline := time.Now().Add(2 * time.Second)
-	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > before {
-		t.Errorf("%d goroutines after releasing the readers, %d before", n, before)
-	}
+	releaseEarly(t, p)
 }
