@@ -26,11 +26,7 @@ type profileFlags struct {
 	rf          *readerFlags
 }
 
-func addProfileFlags(fs interface {
-	String(string, string, string) *string
-	Int(string, int, string) *int
-	Bool(string, bool, string) *bool
-}) *profileFlags {
+func addProfileFlags(fs flagDefiner) *profileFlags {
 	return &profileFlags{
 		concurrency: fs.Int("concurrency", 0, "workers updating metrics (default: number of CPUs)"),
 		quantiles:   fs.String("quantiles", "", "comma-separated quantile probabilities (default 0.01,0.05,0.25,0.5,0.75,0.95,0.99)"),

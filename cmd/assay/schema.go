@@ -101,6 +101,13 @@ func describeInput(ctx context.Context, path string, rf *readerFlags) (schemaInp
 	return in, nil
 }
 
+// flagDefiner is the part of flag.FlagSet that the shared flag groups use.
+type flagDefiner interface {
+	String(string, string, string) *string
+	Int(string, int, string) *int
+	Bool(string, bool, string) *bool
+}
+
 // readerFlags are the input options shared by the subcommands that read data.
 type readerFlags struct {
 	format    *string
@@ -111,11 +118,7 @@ type readerFlags struct {
 	columns   *string
 }
 
-func addReaderFlags(fs interface {
-	String(string, string, string) *string
-	Int(string, int, string) *int
-	Bool(string, bool, string) *bool
-}) *readerFlags {
+func addReaderFlags(fs flagDefiner) *readerFlags {
 	return &readerFlags{
 		format:    fs.String("input-format", "", "force the input format (csv, tsv, parquet, json, ndjson, arrow, arrows); default: by extension and magic bytes"),
 		batch:     fs.Int("batch-size", readers.DefaultBatchSize, "rows per record batch"),
