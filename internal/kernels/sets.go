@@ -81,14 +81,7 @@ func InSet(t arrow.DataType, values []any, negate bool) (RowKernel, error) {
 					lo, ln := int(off[i]), int(off[i+1]-off[i])
 					var in bool
 					if t := &short.byLen[min(ln, 8)]; ln <= 8 && t.keys != nil {
-						k := binary.LittleEndian.Uint64(data[lo:]) & lenMask[ln]
-						mask := uint64(len(t.keys) - 1)
-						for j := (k * fibMul) >> t.shift; t.occ[j]; j = (j + 1) & mask {
-							if t.keys[j] == k {
-								in = true
-								break
-							}
-						}
+						in = t.contains(binary.LittleEndian.Uint64(data[lo:]) & lenMask[ln])
 					} else if ln > 8 {
 						in = short.has(data, lo, lo+ln)
 					}

@@ -90,6 +90,12 @@ func (s *shortStrSet) has(data []byte, lo, hi int) bool {
 	} else {
 		k = pack(data[lo:hi])
 	}
+	return t.contains(k)
+}
+
+// contains reports whether the packed key k is in the table (small enough to inline
+// into kernel loops).
+func (t *u64Table) contains(k uint64) bool {
 	mask := uint64(len(t.keys) - 1)
 	for i := (k * fibMul) >> t.shift; t.occ[i]; i = (i + 1) & mask {
 		if t.keys[i] == k {
